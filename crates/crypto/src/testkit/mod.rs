@@ -1,0 +1,1 @@
+//! Provider test kit: known-answer tests and Wycheproof runners (being written).
