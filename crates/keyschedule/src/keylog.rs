@@ -195,9 +195,7 @@ impl KeyLog for KeyLogFile {
         let line = key_log_line(label, client_random, secret);
         // A panic elsewhere while holding the lock leaves the file itself intact.
         let mut file = file.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let written = file
-            .write_all(line.as_bytes())
-            .and_then(|()| file.flush());
+        let written = file.write_all(line.as_bytes()).and_then(|()| file.flush());
         if written.is_err() {
             self.write_errors.fetch_add(1, Ordering::Relaxed);
         }

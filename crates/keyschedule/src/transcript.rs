@@ -192,10 +192,7 @@ impl fmt::Debug for TranscriptHash {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TranscriptHash")
             .field("algorithm", &self.algorithm())
-            .field(
-                "retained_bytes",
-                &self.retained.as_ref().map(|r| r.len()),
-            )
+            .field("retained_bytes", &self.retained.as_ref().map(|r| r.len()))
             .finish()
     }
 }

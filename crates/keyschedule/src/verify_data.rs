@@ -60,7 +60,10 @@ mod tests {
         assert!(!v.matches(&[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13]));
         assert!(!v.matches(&[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]));
         assert!(!v.matches(&[]));
-        assert_eq!(v.check_finished(&[0; 12]), Err(KeyScheduleError::FinishedMismatch));
+        assert_eq!(
+            v.check_finished(&[0; 12]),
+            Err(KeyScheduleError::FinishedMismatch)
+        );
         assert_eq!(format!("{v:?}"), "VerifyData(12 bytes)");
     }
 }

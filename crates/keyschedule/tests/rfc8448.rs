@@ -10,8 +10,8 @@
 
 mod common;
 
-use common::rfc8448::{self, Section, Side as TraceSide, Step};
 use common::providers;
+use common::rfc8448::{self, Section, Side as TraceSide, Step};
 use std::sync::Mutex;
 use tlskit_crypto::{
     AeadAlgorithm, CryptoError, CryptoProvider, Digest, HashAlgorithm, NamedGroup, TAG_LEN,
@@ -21,17 +21,14 @@ use tlskit_keyschedule::tls13::{
     hkdf_label, ApplicationTrafficSecret, EarlySecret, EarlyTrafficSecret, ExporterMasterSecret,
     FinishedKey, HandshakeTrafficSecret, Kdf, PskKind, ResumptionMasterSecret, TrafficKeys,
 };
-use tlskit_keyschedule::{
-    HandshakeHashBuffer, KeyScheduleError, Side, TranscriptHash, VerifyData,
-};
+use tlskit_keyschedule::{HandshakeHashBuffer, KeyScheduleError, Side, TranscriptHash, VerifyData};
 
 const TRACE: &str = include_str!("data/rfc8448.txt");
 
 /// `ServerHello.random` of a HelloRetryRequest: SHA-256("HelloRetryRequest") (RFC 8446 §4.1.3).
 const HRR_RANDOM: [u8; 32] = [
-    0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8,
-    0x91, 0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8,
-    0x33, 0x9c,
+    0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
+    0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
 ];
 
 #[track_caller]
@@ -72,7 +69,10 @@ fn handshake_messages(section: &Section) -> Vec<Message> {
                 .find(|s| s.side == TraceSide::Client && s.title == "send handshake record")
                 .expect("ClientHello record")
                 .field("payload");
-            assert!(sent.starts_with(&bytes), "ClientHello record starts with it");
+            assert!(
+                sent.starts_with(&bytes),
+                "ClientHello record starts with it"
+            );
             bytes = sent.to_vec();
         }
         out.push(Message {
@@ -100,44 +100,58 @@ fn is_hello_retry_request(server_hello: &[u8]) -> bool {
     server_hello.get(6..38) == Some(&HRR_RANDOM[..])
 }
 
-/// Checks a Derive-Secret step: PRK, transcript hash, HkdfLabel and output.
-#[track_caller]
-fn check_derive(
-    ctx: &str,
-    section: &Section,
-    title: &str,
-    kdf: &Kdf,
-    prk: &[u8],
-    label: &[u8],
-    hash: &Digest,
-    got: &[u8],
-) {
-    let mut seen = 0;
-    for step in section.steps_with_values(None, title) {
-        let what = format!("{title} ({:?})", step.side);
-        assert_bytes(ctx, &format!("{what} PRK"), step.field("PRK"), prk);
-        assert_bytes(ctx, &format!("{what} transcript hash"), step.field("hash"), hash.as_bytes());
-        let info = hkdf_label(kdf.hash_len(), label, hash.as_bytes()).expect("label");
-        assert_bytes(ctx, &format!("{what} info"), step.field("info"), &info);
-        assert_bytes(ctx, &format!("{what} expanded"), step.field("expanded"), got);
-        step.mark_checked();
-        seen += 1;
-    }
-    assert!(seen > 0, "{ctx}: no step {title:?}");
+/// Compares steps of one section of the trace.
+struct Checker<'a> {
+    ctx: &'a str,
+    section: &'a Section,
+    kdf: Kdf,
 }
 
-/// Checks an HKDF-Extract step: salt (empty = the zero salt), IKM and output.
-#[track_caller]
-fn check_extract(ctx: &str, section: &Section, title: &str, salt: &[u8], ikm: &[u8], got: &[u8]) {
-    let mut seen = 0;
-    for step in section.steps_with_values(None, title) {
-        assert_bytes(ctx, &format!("{title} salt"), step.field("salt"), salt);
-        assert_bytes(ctx, &format!("{title} IKM"), step.field("IKM"), ikm);
-        assert_bytes(ctx, &format!("{title} secret"), step.field("secret"), got);
-        step.mark_checked();
-        seen += 1;
+impl Checker<'_> {
+    /// Checks every Derive-Secret step titled `title`: PRK, transcript hash, HkdfLabel
+    /// and output.
+    #[track_caller]
+    fn derive(&self, title: &str, prk: &[u8], label: &[u8], hash: &Digest, got: &[u8]) {
+        let ctx = self.ctx;
+        let mut seen = 0;
+        for step in self.section.steps_with_values(None, title) {
+            let what = format!("{title} ({:?})", step.side);
+            assert_bytes(ctx, &format!("{what} PRK"), step.field("PRK"), prk);
+            assert_bytes(
+                ctx,
+                &format!("{what} transcript hash"),
+                step.field("hash"),
+                hash.as_bytes(),
+            );
+            let info = hkdf_label(self.kdf.hash_len(), label, hash.as_bytes()).expect("label");
+            assert_bytes(ctx, &format!("{what} info"), step.field("info"), &info);
+            assert_bytes(
+                ctx,
+                &format!("{what} expanded"),
+                step.field("expanded"),
+                got,
+            );
+            step.mark_checked();
+            seen += 1;
+        }
+        assert!(seen > 0, "{ctx}: no step {title:?}");
     }
-    assert!(seen > 0, "{ctx}: no step {title:?}");
+
+    /// Checks every HKDF-Extract step titled `title`: salt (empty = the zero salt), IKM
+    /// and output.
+    #[track_caller]
+    fn extract(&self, title: &str, salt: &[u8], ikm: &[u8], got: &[u8]) {
+        let ctx = self.ctx;
+        let mut seen = 0;
+        for step in self.section.steps_with_values(None, title) {
+            assert_bytes(ctx, &format!("{title} salt"), step.field("salt"), salt);
+            assert_bytes(ctx, &format!("{title} IKM"), step.field("IKM"), ikm);
+            assert_bytes(ctx, &format!("{title} secret"), step.field("secret"), got);
+            step.mark_checked();
+            seen += 1;
+        }
+        assert!(seen > 0, "{ctx}: no step {title:?}");
+    }
 }
 
 /// Checks a "calculate finished" step against a Finished key and its `verify_data`.
@@ -155,7 +169,12 @@ fn check_finished_step(
     let info = hkdf_label(kdf.hash_len(), b"finished", b"").expect("label");
     assert_bytes(ctx, "finished info", step.field("info"), &info);
     assert_bytes(ctx, "finished key", step.field("expanded"), key.as_bytes());
-    assert_bytes(ctx, "verify_data", step.field("finished"), verify_data.as_bytes());
+    assert_bytes(
+        ctx,
+        "verify_data",
+        step.field("finished"),
+        verify_data.as_bytes(),
+    );
     step.mark_checked();
 }
 
@@ -243,7 +262,12 @@ fn ecdhe(ctx: &str, provider: &dyn CryptoProvider, section: &Section, ikm: &[u8]
     for (mine, theirs) in [(server, client), (client, server)] {
         match kx.start_with_private_key(mine.field("private key")) {
             Ok(active) => {
-                assert_bytes(ctx, "public key", active.public_key(), mine.field("public key"));
+                assert_bytes(
+                    ctx,
+                    "public key",
+                    active.public_key(),
+                    mine.field("public key"),
+                );
                 let shared = active
                     .complete(theirs.field("public key"))
                     .expect("key exchange");
@@ -252,7 +276,10 @@ fn ecdhe(ctx: &str, provider: &dyn CryptoProvider, section: &Section, ikm: &[u8]
                 mine.mark_checked();
             }
             Err(CryptoError::Unsupported(why)) => {
-                eprintln!("{ctx}: cannot import a {} private key ({why}); using the trace's IKM", group.name());
+                eprintln!(
+                    "{ctx}: cannot import a {} private key ({why}); using the trace's IKM",
+                    group.name()
+                );
             }
             Err(e) => panic!("{ctx}: importing the trace's private key: {e}"),
         }
@@ -260,7 +287,11 @@ fn ecdhe(ctx: &str, provider: &dyn CryptoProvider, section: &Section, ikm: &[u8]
     results.pop().unwrap_or_else(|| ikm.to_vec())
 }
 
-fn add(buffer: &mut Option<HandshakeHashBuffer>, transcript: &mut Option<TranscriptHash>, m: &[u8]) {
+fn add(
+    buffer: &mut Option<HandshakeHashBuffer>,
+    transcript: &mut Option<TranscriptHash>,
+    m: &[u8],
+) {
     match (transcript.as_mut(), buffer.as_mut()) {
         (Some(t), _) => t.add_message(m),
         (None, Some(b)) => b.add_message(m),
@@ -283,7 +314,12 @@ fn started<'a>(
 /// Replays one handshake of the trace with `provider`; `psk` is the resumption PSK
 /// (for the resumed handshake).
 fn replay(provider: &'static dyn CryptoProvider, section: &Section, psk: Option<&[u8]>) -> Secrets {
-    let ctx = format!("{} / RFC 8448 §{} {}", provider.name(), section.number, section.title);
+    let ctx = format!(
+        "{} / RFC 8448 §{} {}",
+        provider.name(),
+        section.number,
+        section.title
+    );
     let ctx = ctx.as_str();
     let messages = handshake_messages(section);
     let server_hello = messages
@@ -292,6 +328,7 @@ fn replay(provider: &'static dyn CryptoProvider, section: &Section, psk: Option<
         .expect("ServerHello");
     let (hash_alg, aead) = suite_of(&server_hello.bytes);
     let kdf = Kdf::new(provider, hash_alg).expect("kdf");
+    let chk = Checker { ctx, section, kdf };
     let empty = *kdf.empty_transcript_hash();
     let zeros = vec![0u8; kdf.hash_len()];
 
@@ -301,9 +338,7 @@ fn replay(provider: &'static dyn CryptoProvider, section: &Section, psk: Option<
 
     // Early Secret.
     let early = EarlySecret::new(kdf, psk).expect("early secret");
-    check_extract(
-        ctx,
-        section,
+    chk.extract(
         "extract secret \"early\"",
         b"",
         psk.unwrap_or(&zeros),
@@ -322,7 +357,14 @@ fn replay(provider: &'static dyn CryptoProvider, section: &Section, psk: Option<
             (TraceSide::Client, "ClientHello") => {
                 client_hellos += 1;
                 if let (Some(_), 1) = (psk, client_hellos) {
-                    check_binder(ctx, section, &kdf, early.as_ref().expect("early"), buffer.as_ref().expect("buffer"), bytes);
+                    check_binder(
+                        ctx,
+                        section,
+                        &kdf,
+                        early.as_ref().expect("early"),
+                        buffer.as_ref().expect("buffer"),
+                        bytes,
+                    );
                 }
                 add(&mut buffer, &mut transcript, bytes);
                 if let (Some(_), 1) = (psk, client_hellos) {
@@ -330,10 +372,26 @@ fn replay(provider: &'static dyn CryptoProvider, section: &Section, psk: Option<
                     let t = started(&mut buffer, &mut transcript, &kdf);
                     let ch_hash = t.current();
                     let early = early.as_ref().expect("early");
-                    let c_e = early.client_early_traffic_secret(&ch_hash).expect("c e traffic");
-                    check_derive(ctx, section, "derive secret \"tls13 c e traffic\"", &kdf, early.as_bytes(), b"c e traffic", &ch_hash, c_e.as_bytes());
-                    let e_exp = early.early_exporter_master_secret(&ch_hash).expect("e exp master");
-                    check_derive(ctx, section, "derive secret \"tls13 e exp master\"", &kdf, early.as_bytes(), b"e exp master", &ch_hash, e_exp.as_bytes());
+                    let c_e = early
+                        .client_early_traffic_secret(&ch_hash)
+                        .expect("c e traffic");
+                    chk.derive(
+                        "derive secret \"tls13 c e traffic\"",
+                        early.as_bytes(),
+                        b"c e traffic",
+                        &ch_hash,
+                        c_e.as_bytes(),
+                    );
+                    let e_exp = early
+                        .early_exporter_master_secret(&ch_hash)
+                        .expect("e exp master");
+                    chk.derive(
+                        "derive secret \"tls13 e exp master\"",
+                        early.as_bytes(),
+                        b"e exp master",
+                        &ch_hash,
+                        e_exp.as_bytes(),
+                    );
                     assert!(e_exp.is_early());
                     secrets.client_early = Some(c_e);
                     secrets.early_exporter = Some(e_exp);
@@ -343,9 +401,15 @@ fn replay(provider: &'static dyn CryptoProvider, section: &Section, psk: Option<
                 let t = started(&mut buffer, &mut transcript, &kdf);
                 let client_hello1 = t.current();
                 t.replace_with_message_hash();
-                let stateless = TranscriptHash::starting_with_message_hash(kdf.hash(), &client_hello1)
-                    .expect("message_hash transcript");
-                assert_bytes(ctx, "stateless HRR transcript", stateless.current().as_bytes(), t.current().as_bytes());
+                let stateless =
+                    TranscriptHash::starting_with_message_hash(kdf.hash(), &client_hello1)
+                        .expect("message_hash transcript");
+                assert_bytes(
+                    ctx,
+                    "stateless HRR transcript",
+                    stateless.current().as_bytes(),
+                    t.current().as_bytes(),
+                );
                 t.add_message(bytes);
             }
             (TraceSide::Server, "ServerHello") => {
@@ -361,13 +425,42 @@ fn replay(provider: &'static dyn CryptoProvider, section: &Section, psk: Option<
                 let derived = kdf
                     .derive_secret(early.as_bytes(), b"derived", &empty)
                     .expect("derived");
-                check_derive(ctx, section, "derive secret for handshake \"tls13 derived\"", &kdf, early.as_bytes(), b"derived", &empty, derived.as_bytes());
-                let hs = early.into_handshake_secret(Some(&shared)).expect("handshake secret");
-                check_extract(ctx, section, "extract secret \"handshake\"", derived.as_bytes(), &shared, hs.as_bytes());
-                let c_hs = hs.handshake_traffic_secret(Side::Client, &hello_hash).expect("c hs");
-                let s_hs = hs.handshake_traffic_secret(Side::Server, &hello_hash).expect("s hs");
-                check_derive(ctx, section, "derive secret \"tls13 c hs traffic\"", &kdf, hs.as_bytes(), b"c hs traffic", &hello_hash, c_hs.as_bytes());
-                check_derive(ctx, section, "derive secret \"tls13 s hs traffic\"", &kdf, hs.as_bytes(), b"s hs traffic", &hello_hash, s_hs.as_bytes());
+                chk.derive(
+                    "derive secret for handshake \"tls13 derived\"",
+                    early.as_bytes(),
+                    b"derived",
+                    &empty,
+                    derived.as_bytes(),
+                );
+                let hs = early
+                    .into_handshake_secret(Some(&shared))
+                    .expect("handshake secret");
+                chk.extract(
+                    "extract secret \"handshake\"",
+                    derived.as_bytes(),
+                    &shared,
+                    hs.as_bytes(),
+                );
+                let c_hs = hs
+                    .handshake_traffic_secret(Side::Client, &hello_hash)
+                    .expect("c hs");
+                let s_hs = hs
+                    .handshake_traffic_secret(Side::Server, &hello_hash)
+                    .expect("s hs");
+                chk.derive(
+                    "derive secret \"tls13 c hs traffic\"",
+                    hs.as_bytes(),
+                    b"c hs traffic",
+                    &hello_hash,
+                    c_hs.as_bytes(),
+                );
+                chk.derive(
+                    "derive secret \"tls13 s hs traffic\"",
+                    hs.as_bytes(),
+                    b"s hs traffic",
+                    &hello_hash,
+                    s_hs.as_bytes(),
+                );
                 assert_eq!((c_hs.side(), s_hs.side()), (Side::Client, Side::Server));
                 secrets.client_handshake = Some(c_hs);
                 secrets.server_handshake = Some(s_hs);
@@ -379,21 +472,63 @@ fn replay(provider: &'static dyn CryptoProvider, section: &Section, psk: Option<
                 let key = s_hs.finished_key().expect("finished key");
                 let hash = t.current();
                 let verify_data = key.verify_data(&hash).expect("verify_data");
-                check_finished_step(ctx, section.step(TraceSide::Server, "calculate finished \"tls13 finished\""), &kdf, s_hs.as_bytes(), &key, &verify_data);
+                check_finished_step(
+                    ctx,
+                    section.step(TraceSide::Server, "calculate finished \"tls13 finished\""),
+                    &kdf,
+                    s_hs.as_bytes(),
+                    &key,
+                    &verify_data,
+                );
                 check_finished_message(ctx, &key, &hash, bytes, &verify_data);
                 t.add_message(bytes);
                 let sf_hash = t.current();
                 let hs = handshake_secret.take().expect("handshake secret");
-                let derived = kdf.derive_secret(hs.as_bytes(), b"derived", &empty).expect("derived");
-                check_derive(ctx, section, "derive secret for master \"tls13 derived\"", &kdf, hs.as_bytes(), b"derived", &empty, derived.as_bytes());
+                let derived = kdf
+                    .derive_secret(hs.as_bytes(), b"derived", &empty)
+                    .expect("derived");
+                chk.derive(
+                    "derive secret for master \"tls13 derived\"",
+                    hs.as_bytes(),
+                    b"derived",
+                    &empty,
+                    derived.as_bytes(),
+                );
                 let master = hs.into_master_secret().expect("master secret");
-                check_extract(ctx, section, "extract secret \"master\"", derived.as_bytes(), &zeros, master.as_bytes());
-                let c_ap = master.application_traffic_secret(Side::Client, &sf_hash).expect("c ap");
-                let s_ap = master.application_traffic_secret(Side::Server, &sf_hash).expect("s ap");
+                chk.extract(
+                    "extract secret \"master\"",
+                    derived.as_bytes(),
+                    &zeros,
+                    master.as_bytes(),
+                );
+                let c_ap = master
+                    .application_traffic_secret(Side::Client, &sf_hash)
+                    .expect("c ap");
+                let s_ap = master
+                    .application_traffic_secret(Side::Server, &sf_hash)
+                    .expect("s ap");
                 let exp = master.exporter_master_secret(&sf_hash).expect("exp master");
-                check_derive(ctx, section, "derive secret \"tls13 c ap traffic\"", &kdf, master.as_bytes(), b"c ap traffic", &sf_hash, c_ap.as_bytes());
-                check_derive(ctx, section, "derive secret \"tls13 s ap traffic\"", &kdf, master.as_bytes(), b"s ap traffic", &sf_hash, s_ap.as_bytes());
-                check_derive(ctx, section, "derive secret \"tls13 exp master\"", &kdf, master.as_bytes(), b"exp master", &sf_hash, exp.as_bytes());
+                chk.derive(
+                    "derive secret \"tls13 c ap traffic\"",
+                    master.as_bytes(),
+                    b"c ap traffic",
+                    &sf_hash,
+                    c_ap.as_bytes(),
+                );
+                chk.derive(
+                    "derive secret \"tls13 s ap traffic\"",
+                    master.as_bytes(),
+                    b"s ap traffic",
+                    &sf_hash,
+                    s_ap.as_bytes(),
+                );
+                chk.derive(
+                    "derive secret \"tls13 exp master\"",
+                    master.as_bytes(),
+                    b"exp master",
+                    &sf_hash,
+                    exp.as_bytes(),
+                );
                 assert_eq!((c_ap.generation(), s_ap.generation()), (0, 0));
                 secrets.client_application = Some(c_ap);
                 secrets.server_application = Some(s_ap);
@@ -406,14 +541,29 @@ fn replay(provider: &'static dyn CryptoProvider, section: &Section, psk: Option<
                 let key = c_hs.finished_key().expect("finished key");
                 let hash = t.current();
                 let verify_data = key.verify_data(&hash).expect("verify_data");
-                check_finished_step(ctx, section.step(TraceSide::Client, "calculate finished \"tls13 finished\""), &kdf, c_hs.as_bytes(), &key, &verify_data);
+                check_finished_step(
+                    ctx,
+                    section.step(TraceSide::Client, "calculate finished \"tls13 finished\""),
+                    &kdf,
+                    c_hs.as_bytes(),
+                    &key,
+                    &verify_data,
+                );
                 check_finished_message(ctx, &key, &hash, bytes, &verify_data);
                 t.add_message(bytes);
                 let cf_hash = t.current();
                 let master = master_secret.take().expect("master secret");
                 let master_bytes = master.as_bytes().to_vec();
-                let rms = master.into_resumption_master_secret(&cf_hash).expect("res master");
-                check_derive(ctx, section, "derive secret \"tls13 res master\"", &kdf, &master_bytes, b"res master", &cf_hash, rms.as_bytes());
+                let rms = master
+                    .into_resumption_master_secret(&cf_hash)
+                    .expect("res master");
+                chk.derive(
+                    "derive secret \"tls13 res master\"",
+                    &master_bytes,
+                    b"res master",
+                    &cf_hash,
+                    rms.as_bytes(),
+                );
                 secrets.resumption = Some(rms);
             }
             (TraceSide::Server, "NewSessionTicket") => {
@@ -423,7 +573,10 @@ fn replay(provider: &'static dyn CryptoProvider, section: &Section, psk: Option<
                 let nonce = &bytes[13..13 + nonce_len];
                 let rms = secrets.resumption.as_ref().expect("res master");
                 let psk = rms.ticket_psk(nonce).expect("ticket psk");
-                for step in section.steps_with_values(Some(TraceSide::Server), "generate resumption secret \"tls13 resumption\"") {
+                for step in section.steps_with_values(
+                    Some(TraceSide::Server),
+                    "generate resumption secret \"tls13 resumption\"",
+                ) {
                     assert_bytes(ctx, "resumption PRK", step.field("PRK"), rms.as_bytes());
                     assert_bytes(ctx, "ticket nonce", step.field("hash"), nonce);
                     let info = hkdf_label(kdf.hash_len(), b"resumption", nonce).expect("label");
@@ -439,18 +592,53 @@ fn replay(provider: &'static dyn CryptoProvider, section: &Section, psk: Option<
 
     // Every traffic key and IV the trace derives.
     for step in section.steps.iter().filter(|s| {
-        !s.fields.is_empty() && s.title.starts_with("derive ") && s.title.contains(" traffic keys for ")
+        !s.fields.is_empty()
+            && s.title.starts_with("derive ")
+            && s.title.contains(" traffic keys for ")
     }) {
         let (secret, keys) = secrets.keys_for_step(step, aead);
-        assert_bytes(ctx, &format!("{} PRK", step.title), step.field("PRK"), &secret);
-        assert_bytes(ctx, &format!("{} key info", step.title), step.field("key info"), &hkdf_label(aead.key_len(), b"key", b"").expect("label"));
-        assert_bytes(ctx, &format!("{} key", step.title), step.field("key expanded"), keys.key());
-        assert_bytes(ctx, &format!("{} iv info", step.title), step.field("iv info"), &hkdf_label(12, b"iv", b"").expect("label"));
-        assert_bytes(ctx, &format!("{} iv", step.title), step.field("iv expanded"), keys.iv().as_bytes());
+        assert_bytes(
+            ctx,
+            &format!("{} PRK", step.title),
+            step.field("PRK"),
+            &secret,
+        );
+        assert_bytes(
+            ctx,
+            &format!("{} key info", step.title),
+            step.field("key info"),
+            &hkdf_label(aead.key_len(), b"key", b"").expect("label"),
+        );
+        assert_bytes(
+            ctx,
+            &format!("{} key", step.title),
+            step.field("key expanded"),
+            keys.key(),
+        );
+        assert_bytes(
+            ctx,
+            &format!("{} iv info", step.title),
+            step.field("iv info"),
+            &hkdf_label(12, b"iv", b"").expect("label"),
+        );
+        assert_bytes(
+            ctx,
+            &format!("{} iv", step.title),
+            step.field("iv expanded"),
+            keys.iv().as_bytes(),
+        );
         step.mark_checked();
     }
 
-    check_records(ctx, provider, section, &messages, &secrets, aead, psk.is_some());
+    check_records(
+        ctx,
+        provider,
+        section,
+        &messages,
+        &secrets,
+        aead,
+        psk.is_some(),
+    );
     assert_all_checked(ctx, section);
     secrets
 }
@@ -463,9 +651,18 @@ fn check_finished_message(
     verify_data: &VerifyData,
 ) {
     let len = verify_data.as_bytes().len();
-    assert_bytes(ctx, "Finished header", &message[..4], &[20, 0, 0, len as u8]);
+    assert_bytes(
+        ctx,
+        "Finished header",
+        &message[..4],
+        &[20, 0, 0, len as u8],
+    );
     assert_bytes(ctx, "Finished body", &message[4..], verify_data.as_bytes());
-    assert_eq!(key.check(hash, &message[4..]), Ok(()), "{ctx}: Finished check");
+    assert_eq!(
+        key.check(hash, &message[4..]),
+        Ok(()),
+        "{ctx}: Finished check"
+    );
     let mut forged = message[4..].to_vec();
     forged[len - 1] ^= 1;
     assert_eq!(
@@ -492,19 +689,33 @@ fn check_binder(
     let step = section.step(TraceSide::Client, "calculate PSK binder");
     let prefix = step.field("ClientHello prefix");
     let truncated_hash = buffer.hash_with_partial(kdf.hash(), prefix);
-    assert_bytes(ctx, "binder hash", step.field("binder hash"), truncated_hash.as_bytes());
+    assert_bytes(
+        ctx,
+        "binder hash",
+        step.field("binder hash"),
+        truncated_hash.as_bytes(),
+    );
     let binder_key = early.binder_key(PskKind::Resumption).expect("binder key");
     assert_bytes(ctx, "binder key", step.field("PRK"), binder_key.as_bytes());
     assert_bytes(ctx, "binder hash field", step.field("hash"), b"");
     let info = hkdf_label(kdf.hash_len(), b"finished", b"").expect("label");
     assert_bytes(ctx, "binder info", step.field("info"), &info);
     let finished_key = binder_key.finished_key().expect("binder finished key");
-    assert_bytes(ctx, "binder finished key", step.field("expanded"), finished_key.as_bytes());
+    assert_bytes(
+        ctx,
+        "binder finished key",
+        step.field("expanded"),
+        finished_key.as_bytes(),
+    );
     let binder = binder_key.binder(&truncated_hash).expect("binder");
     assert_bytes(ctx, "binder", step.field("finished"), binder.as_bytes());
     // The ClientHello ends with the binders list: u16 length, u8 length, binder.
     let tail = &client_hello[prefix.len()..];
-    let mut expected_tail = vec![0, (binder.as_bytes().len() + 1) as u8, binder.as_bytes().len() as u8];
+    let mut expected_tail = vec![
+        0,
+        (binder.as_bytes().len() + 1) as u8,
+        binder.as_bytes().len() as u8,
+    ];
     expected_tail.extend_from_slice(binder.as_bytes());
     assert_bytes(ctx, "ClientHello binders", tail, &expected_tail);
     assert_eq!(binder_key.check_binder(&truncated_hash, &tail[3..]), Ok(()));
@@ -546,7 +757,14 @@ fn check_records(
             .expect("Finished")
             .bytes
     };
-    let mut client = (if early_data { Epoch::Early } else { Epoch::Handshake }, 0u64);
+    let mut client = (
+        if early_data {
+            Epoch::Early
+        } else {
+            Epoch::Handshake
+        },
+        0u64,
+    );
     let mut server = (Epoch::Handshake, 0u64);
     let mut checked = 0;
     for step in &section.steps {
@@ -568,11 +786,31 @@ fn check_records(
             TraceSide::Server => &mut server,
         };
         let keys = match (step.side, state.0) {
-            (TraceSide::Client, Epoch::Early) => secrets.client_early.as_ref().expect("c e").traffic_keys(aead),
-            (TraceSide::Client, Epoch::Handshake) => secrets.client_handshake.as_ref().expect("c hs").traffic_keys(aead),
-            (TraceSide::Client, Epoch::Application) => secrets.client_application.as_ref().expect("c ap").traffic_keys(aead),
-            (TraceSide::Server, Epoch::Handshake) => secrets.server_handshake.as_ref().expect("s hs").traffic_keys(aead),
-            (TraceSide::Server, Epoch::Application) => secrets.server_application.as_ref().expect("s ap").traffic_keys(aead),
+            (TraceSide::Client, Epoch::Early) => secrets
+                .client_early
+                .as_ref()
+                .expect("c e")
+                .traffic_keys(aead),
+            (TraceSide::Client, Epoch::Handshake) => secrets
+                .client_handshake
+                .as_ref()
+                .expect("c hs")
+                .traffic_keys(aead),
+            (TraceSide::Client, Epoch::Application) => secrets
+                .client_application
+                .as_ref()
+                .expect("c ap")
+                .traffic_keys(aead),
+            (TraceSide::Server, Epoch::Handshake) => secrets
+                .server_handshake
+                .as_ref()
+                .expect("s hs")
+                .traffic_keys(aead),
+            (TraceSide::Server, Epoch::Application) => secrets
+                .server_application
+                .as_ref()
+                .expect("s ap")
+                .traffic_keys(aead),
             (TraceSide::Server, Epoch::Early) => unreachable!(),
         }
         .expect("traffic keys");
@@ -592,14 +830,20 @@ fn check_records(
         body.extend_from_slice(&tag);
         assert_bytes(
             ctx,
-            &format!("{:?} record {} (epoch {:?}, sequence number {})", step.side, step.title, state.0, state.1),
+            &format!(
+                "{:?} record {} (epoch {:?}, sequence number {})",
+                step.side, step.title, state.0, state.1
+            ),
             &body,
             &record[5..],
         );
         step.mark_checked();
         checked += 1;
         state.1 += 1;
-        if step.side == TraceSide::Client && state.0 == Epoch::Early && payload.starts_with(&[5, 0, 0, 0]) {
+        if step.side == TraceSide::Client
+            && state.0 == Epoch::Early
+            && payload.starts_with(&[5, 0, 0, 0])
+        {
             *state = (Epoch::Handshake, 0); // EndOfEarlyData sent
         } else if content_type == 22 && payload.ends_with(finished_of(step.side)) {
             *state = (Epoch::Application, 0);
@@ -618,11 +862,16 @@ fn assert_all_checked(ctx: &str, section: &Section) {
             ["extract ", "derive ", "calculate ", "generate "]
                 .iter()
                 .any(|p| s.title.starts_with(p))
-                || s.fields.iter().any(|f| f.name == "complete record" && f.bytes.first() == Some(&23))
+                || s.fields
+                    .iter()
+                    .any(|f| f.name == "complete record" && f.bytes.first() == Some(&23))
         })
         .map(|s| format!("{:?} {}", s.side, s.title))
         .collect();
-    assert!(unchecked.is_empty(), "{ctx}: steps not compared: {unchecked:#?}");
+    assert!(
+        unchecked.is_empty(),
+        "{ctx}: steps not compared: {unchecked:#?}"
+    );
 }
 
 fn replay_section(number: u32) {
@@ -639,7 +888,11 @@ fn rfc8448_trace_parses_completely() {
     assert!(numbers.starts_with(&[1, 2, 3, 4, 5, 6, 7]), "{numbers:?}");
     for (number, min_steps) in [(3, 40), (4, 50), (5, 40), (6, 40), (7, 40)] {
         let s = section(&trace, number);
-        assert!(s.steps.len() >= min_steps, "section {number}: {} steps", s.steps.len());
+        assert!(
+            s.steps.len() >= min_steps,
+            "section {number}: {} steps",
+            s.steps.len()
+        );
     }
     // Spot-check a field split across a page break (§3, server handshake record).
     let s3 = section(&trace, 3);
@@ -687,8 +940,10 @@ fn rfc8448_compatibility_mode() {
 }
 
 /// Collects key log lines in memory.
+type LogEntry = (KeyLogLabel, Vec<u8>, Vec<u8>);
+
 #[derive(Debug, Default)]
-struct Collect(Mutex<Vec<(KeyLogLabel, Vec<u8>, Vec<u8>)>>);
+struct Collect(Mutex<Vec<LogEntry>>);
 
 impl KeyLog for Collect {
     fn log(&self, label: KeyLogLabel, client_random: &[u8; 32], secret: &[u8]) {
@@ -716,11 +971,22 @@ fn rfc8448_key_log_lines() {
             }
             s.client_handshake.as_ref().expect("c hs").log(&log, random);
             s.server_handshake.as_ref().expect("s hs").log(&log, random);
-            s.client_application.as_ref().expect("c ap").log(&log, random);
-            s.server_application.as_ref().expect("s ap").log(&log, random);
+            s.client_application
+                .as_ref()
+                .expect("c ap")
+                .log(&log, random);
+            s.server_application
+                .as_ref()
+                .expect("s ap")
+                .log(&log, random);
             s.exporter.as_ref().expect("exp").log(&log, random);
             // A later generation has no NSS label and is not logged.
-            s.client_application.as_ref().expect("c ap").next().expect("next").log(&log, random);
+            s.client_application
+                .as_ref()
+                .expect("c ap")
+                .next()
+                .expect("next")
+                .log(&log, random);
         }
         let lines = log.0.into_inner().expect("lock");
         let labels: Vec<KeyLogLabel> = lines.iter().map(|l| l.0).collect();
@@ -728,17 +994,27 @@ fn rfc8448_key_log_lines() {
         assert_eq!(
             labels,
             [
-                ClientHandshakeTrafficSecret, ServerHandshakeTrafficSecret, ClientTrafficSecret0,
-                ServerTrafficSecret0, ExporterSecret,
-                ClientEarlyTrafficSecret, EarlyExporterSecret, ClientHandshakeTrafficSecret,
-                ServerHandshakeTrafficSecret, ClientTrafficSecret0, ServerTrafficSecret0,
+                ClientHandshakeTrafficSecret,
+                ServerHandshakeTrafficSecret,
+                ClientTrafficSecret0,
+                ServerTrafficSecret0,
+                ExporterSecret,
+                ClientEarlyTrafficSecret,
+                EarlyExporterSecret,
+                ClientHandshakeTrafficSecret,
+                ServerHandshakeTrafficSecret,
+                ClientTrafficSecret0,
+                ServerTrafficSecret0,
                 ExporterSecret,
             ]
         );
         // The §3 lines carry the trace's ClientHello random and secrets.
         let s3_trace = section(&trace, 3);
         let expect = |i: usize, title: &str| {
-            let step = s3_trace.steps_with_values(None, title).next().expect("step");
+            let step = s3_trace
+                .steps_with_values(None, title)
+                .next()
+                .expect("step");
             assert_eq!(lines[i].1, s3.client_random.to_vec());
             assert_bytes(provider.name(), title, &lines[i].2, step.field("expanded"));
         };

@@ -27,6 +27,5 @@ pub use kdf::{hkdf_label, Kdf, LABEL_PREFIX, MAX_CONTEXT_LEN, MAX_LABEL_LEN};
 pub use resumption::ResumptionMasterSecret;
 pub use schedule::{BinderKey, EarlySecret, HandshakeSecret, MasterSecret, PskKind};
 pub use traffic::{
-    ApplicationTrafficSecret, EarlyTrafficSecret, FinishedKey, HandshakeTrafficSecret,
-    TrafficKeys,
+    ApplicationTrafficSecret, EarlyTrafficSecret, FinishedKey, HandshakeTrafficSecret, TrafficKeys,
 };

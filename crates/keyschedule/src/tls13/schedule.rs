@@ -94,9 +94,11 @@ impl EarlySecret {
             PskKind::External => b"ext binder",
             PskKind::Resumption => b"res binder",
         };
-        let secret =
-            self.kdf
-                .derive_secret(self.secret.as_bytes(), label, self.kdf.empty_transcript_hash())?;
+        let secret = self.kdf.derive_secret(
+            self.secret.as_bytes(),
+            label,
+            self.kdf.empty_transcript_hash(),
+        )?;
         Ok(BinderKey {
             kdf: self.kdf,
             secret,

@@ -10,7 +10,9 @@ use crate::keylog::{KeyLog, KeyLogLabel, CLIENT_RANDOM_LEN};
 use crate::nonce::Iv;
 use crate::{KeyScheduleError, Side, VerifyData};
 use std::fmt;
-use tlskit_crypto::{AeadAlgorithm, AeadKey, CryptoError, CryptoProvider, Digest, Secret, NONCE_LEN};
+use tlskit_crypto::{
+    AeadAlgorithm, AeadKey, CryptoError, CryptoProvider, Digest, Secret, NONCE_LEN,
+};
 
 /// What every traffic secret holds.
 #[derive(Clone)]
@@ -24,9 +26,7 @@ impl TrafficSecretCore {
     /// key_length)`, `[sender]_write_iv = HKDF-Expand-Label(Secret, "iv", "", iv_length)`.
     fn traffic_keys(&self, aead: AeadAlgorithm) -> Result<TrafficKeys, KeyScheduleError> {
         let secret = self.secret.as_bytes();
-        let key = self
-            .kdf
-            .expand_label(secret, b"key", b"", aead.key_len())?;
+        let key = self.kdf.expand_label(secret, b"key", b"", aead.key_len())?;
         let mut iv = [0u8; NONCE_LEN];
         self.kdf.expand_label_into(secret, b"iv", b"", &mut iv)?;
         Ok(TrafficKeys {
@@ -315,6 +315,8 @@ impl FinishedKey {
 
 impl fmt::Debug for FinishedKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("FinishedKey").field("key", &self.key).finish()
+        f.debug_struct("FinishedKey")
+            .field("key", &self.key)
+            .finish()
     }
 }

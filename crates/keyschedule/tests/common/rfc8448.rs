@@ -46,7 +46,12 @@ impl Step {
             .iter()
             .find(|f| f.name == name)
             .map(|f| f.bytes.as_slice())
-            .unwrap_or_else(|| panic!("step {:?} {:?} has no field {name:?}", self.side, self.title))
+            .unwrap_or_else(|| {
+                panic!(
+                    "step {:?} {:?} has no field {name:?}",
+                    self.side, self.title
+                )
+            })
     }
 
     pub fn has_field(&self, name: &str) -> bool {
@@ -177,8 +182,7 @@ fn new_step(side: Side, title: &str) -> Step {
 }
 
 fn is_page_furniture(line: &str) -> bool {
-    (line.starts_with("Thomson ") && line.contains("[Page "))
-        || line.starts_with("Internet-Draft ")
+    (line.starts_with("Thomson ") && line.contains("[Page ")) || line.starts_with("Internet-Draft ")
 }
 
 fn section_heading(line: &str) -> Option<(u32, String)> {
