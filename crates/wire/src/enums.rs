@@ -270,18 +270,26 @@ codepoint! {
     SignatureScheme(u16, u16) {
         /// rsa_pkcs1_sha1
         RSA_PKCS1_SHA1 = 0x0201, "rsa_pkcs1_sha1";
+        /// dsa_sha1 (reserved, TLS 1.2 SignatureAndHashAlgorithm {sha1, dsa})
+        DSA_SHA1 = 0x0202, "dsa_sha1";
         /// ecdsa_sha1
         ECDSA_SHA1 = 0x0203, "ecdsa_sha1";
         /// rsa_pkcs1_sha256
         RSA_PKCS1_SHA256 = 0x0401, "rsa_pkcs1_sha256";
+        /// dsa_sha256 (reserved, TLS 1.2 {sha256, dsa})
+        DSA_SHA256 = 0x0402, "dsa_sha256";
         /// ecdsa_secp256r1_sha256
         ECDSA_SECP256R1_SHA256 = 0x0403, "ecdsa_secp256r1_sha256";
         /// rsa_pkcs1_sha384
         RSA_PKCS1_SHA384 = 0x0501, "rsa_pkcs1_sha384";
+        /// dsa_sha384 (reserved, TLS 1.2 {sha384, dsa})
+        DSA_SHA384 = 0x0502, "dsa_sha384";
         /// ecdsa_secp384r1_sha384
         ECDSA_SECP384R1_SHA384 = 0x0503, "ecdsa_secp384r1_sha384";
         /// rsa_pkcs1_sha512
         RSA_PKCS1_SHA512 = 0x0601, "rsa_pkcs1_sha512";
+        /// dsa_sha512 (reserved, TLS 1.2 {sha512, dsa})
+        DSA_SHA512 = 0x0602, "dsa_sha512";
         /// ecdsa_secp521r1_sha512
         ECDSA_SECP521R1_SHA512 = 0x0603, "ecdsa_secp521r1_sha512";
         /// rsa_pss_rsae_sha256
