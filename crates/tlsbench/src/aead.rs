@@ -43,7 +43,9 @@ fn seal_rate(
     size: usize,
     budget: Duration,
 ) -> Result<f64, String> {
-    let aead = provider.aead(alg).ok_or_else(|| format!("{} lacks {}", provider.name(), alg.name()))?;
+    let aead = provider
+        .aead(alg)
+        .ok_or_else(|| format!("{} lacks {}", provider.name(), alg.name()))?;
     let key_bytes = vec![0x42u8; alg.key_len()];
     let key = aead.new_key(&key_bytes).map_err(|e| e.to_string())?;
     let mut buf = vec![0u8; size];
@@ -56,7 +58,8 @@ fn seal_rate(
         for _ in 0..64 {
             let mut nonce = [0u8; NONCE_LEN];
             nonce[4..].copy_from_slice(&seq.to_be_bytes());
-            key.seal_in_place(&nonce, &aad, &mut buf, &mut tag).map_err(|e| e.to_string())?;
+            key.seal_in_place(&nonce, &aad, &mut buf, &mut tag)
+                .map_err(|e| e.to_string())?;
             seq += 1;
             sealed += size as u64;
         }
@@ -69,7 +72,9 @@ pub fn run(args: &AeadArgs) -> Result<(), String> {
     let providers = tlskit_providers::select(&args.backend)?;
     let aeads = parse_aeads(&args.aead)?;
     let threads = args.threads.unwrap_or_else(|| {
-        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
     });
     let budget = Duration::from_secs_f64(args.seconds.max(0.05));
     let pool = rayon::ThreadPoolBuilder::new()
@@ -77,17 +82,35 @@ pub fn run(args: &AeadArgs) -> Result<(), String> {
         .build()
         .map_err(|e| e.to_string())?;
     let machine = crate::machine::MachineInfo::current();
-    println!("AEAD seal ceiling, {}-byte records, CPU: {} ({} cpus)", args.size, machine.cpu_model, machine.cpus);
-    println!("{:<12} {:<18} {:>12} {:>14} {:>9}", "backend", "aead", "1 core MB/s", format!("{threads} thr MB/s"), "scaling");
+    println!(
+        "AEAD seal ceiling, {}-byte records, CPU: {} ({} cpus)",
+        args.size, machine.cpu_model, machine.cpus
+    );
+    println!(
+        "{:<12} {:<18} {:>12} {:>14} {:>9}",
+        "backend",
+        "aead",
+        "1 core MB/s",
+        format!("{threads} thr MB/s"),
+        "scaling"
+    );
     for provider in &providers {
         for &alg in &aeads {
             if provider.aead(alg).is_none() {
-                println!("{:<12} {:<18} {:>12}", provider.name(), alg.name(), "unsupported");
+                println!(
+                    "{:<12} {:<18} {:>12}",
+                    provider.name(),
+                    alg.name(),
+                    "unsupported"
+                );
                 continue;
             }
             let single = seal_rate(*provider, alg, args.size, budget)?;
             let multi: Result<Vec<f64>, String> = pool.install(|| {
-                (0..threads).into_par_iter().map(|_| seal_rate(*provider, alg, args.size, budget)).collect()
+                (0..threads)
+                    .into_par_iter()
+                    .map(|_| seal_rate(*provider, alg, args.size, budget))
+                    .collect()
             });
             let multi: f64 = multi?.iter().sum();
             println!(

@@ -8,11 +8,14 @@
 
 use clap::{Parser, Subcommand};
 
-mod aead;
-mod machine;
+use tlsbench::aead;
 
 #[derive(Parser, Debug)]
-#[command(name = "tlsbench", version, about = "TLS load generator and benchmark server (tlskit)")]
+#[command(
+    name = "tlsbench",
+    version,
+    about = "TLS load generator and benchmark server (tlskit)"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
