@@ -1025,3 +1025,12 @@ fn rfc8448_key_log_lines() {
         expect(4, "derive secret \"tls13 exp master\"");
     }
 }
+
+/// The replays above run with every backend the workspace builds: ring, RustCrypto and
+/// OpenSSL (the dev-dependency on `tlskit-providers` keeps its default features).
+#[test]
+fn rfc8448_runs_with_every_backend() {
+    let names: Vec<&str> = providers().iter().map(|p| p.name()).collect();
+    eprintln!("providers under test: {names:?}");
+    assert_eq!(names, ["ring", "rustcrypto", "openssl"]);
+}
