@@ -143,7 +143,10 @@ mod tests {
     fn kat_rfc4231_case6_long_key() {
         let key = [0xaa; 131];
         let tag = hmac(HashAlgorithm::Sha256)
-            .mac(&key, &[b"Test Using Larger Than Block-Size Key - Hash Key First"])
+            .mac(
+                &key,
+                &[b"Test Using Larger Than Block-Size Key - Hash Key First"],
+            )
             .unwrap();
         assert_eq!(
             tag.as_bytes(),

@@ -187,22 +187,8 @@ macro_rules! nist_ecdh {
     };
 }
 
-nist_ecdh!(
-    P256Kx,
-    P256,
-    P256Active,
-    p256,
-    NamedGroup::Secp256r1,
-    32
-);
-nist_ecdh!(
-    P384Kx,
-    P384,
-    P384Active,
-    p384,
-    NamedGroup::Secp384r1,
-    48
-);
+nist_ecdh!(P256Kx, P256, P256Active, p256, NamedGroup::Secp256r1, 32);
+nist_ecdh!(P384Kx, P384, P384Active, p384, NamedGroup::Secp384r1, 48);
 
 #[cfg(test)]
 mod tests {

@@ -27,8 +27,8 @@ mod verify;
 
 use std::sync::Arc;
 use tlskit_crypto::{
-    Aead, AeadAlgorithm, CryptoError, CryptoProvider, Hash, HashAlgorithm, Hkdf, Hmac,
-    KeyExchange, NamedGroup, PrivateKeyDer, SignatureScheme, SigningKey, VerifyAlgorithm,
+    Aead, AeadAlgorithm, CryptoError, CryptoProvider, Hash, HashAlgorithm, Hkdf, Hmac, KeyExchange,
+    NamedGroup, PrivateKeyDer, SignatureScheme, SigningKey, VerifyAlgorithm,
 };
 
 /// The RustCrypto provider. Zero-sized: every algorithm object is a `static`.

@@ -108,8 +108,8 @@ macro_rules! ecdsa_key {
 
             fn from_pkcs8(der: &[u8]) -> Result<Self, CryptoError> {
                 use $krate::pkcs8::DecodePrivateKey;
-                let secret = $krate::SecretKey::from_pkcs8_der(der)
-                    .map_err(|_| CryptoError::InvalidKey)?;
+                let secret =
+                    $krate::SecretKey::from_pkcs8_der(der).map_err(|_| CryptoError::InvalidKey)?;
                 Ok(Self::from_secret(secret))
             }
 
@@ -129,7 +129,11 @@ macro_rules! ecdsa_key {
                 schemes_for_key_type(self.key_type())
             }
 
-            fn sign(&self, scheme: SignatureScheme, message: &[u8]) -> Result<Vec<u8>, CryptoError> {
+            fn sign(
+                &self,
+                scheme: SignatureScheme,
+                message: &[u8],
+            ) -> Result<Vec<u8>, CryptoError> {
                 if scheme != $scheme {
                     return Err(CryptoError::Unsupported("scheme does not fit this key"));
                 }
@@ -221,9 +225,15 @@ impl SigningKey for RsaKey {
         let digest = digest.as_bytes();
         let rng = &mut SystemRng;
         let signed = match (hash_algorithm, pss) {
-            (Sha256, true) => self.key.sign_with_rng(rng, rsa::Pss::<sha2::Sha256>::new(), digest),
-            (Sha384, true) => self.key.sign_with_rng(rng, rsa::Pss::<sha2::Sha384>::new(), digest),
-            (Sha512, true) => self.key.sign_with_rng(rng, rsa::Pss::<sha2::Sha512>::new(), digest),
+            (Sha256, true) => self
+                .key
+                .sign_with_rng(rng, rsa::Pss::<sha2::Sha256>::new(), digest),
+            (Sha384, true) => self
+                .key
+                .sign_with_rng(rng, rsa::Pss::<sha2::Sha384>::new(), digest),
+            (Sha512, true) => self
+                .key
+                .sign_with_rng(rng, rsa::Pss::<sha2::Sha512>::new(), digest),
             (Sha256, false) => {
                 let padding = rsa::Pkcs1v15Sign::new::<sha2::Sha256>();
                 self.key.sign_with_rng(rng, padding, digest)
@@ -258,10 +268,7 @@ impl Ed25519Key {
         use ed25519_dalek::pkcs8::DecodePrivateKey;
         let key =
             ed25519_dalek::SigningKey::from_pkcs8_der(der).map_err(|_| CryptoError::InvalidKey)?;
-        let spki = encode_spki(
-            PublicKeyAlgorithm::Ed25519,
-            key.verifying_key().as_bytes(),
-        );
+        let spki = encode_spki(PublicKeyAlgorithm::Ed25519, key.verifying_key().as_bytes());
         Ok(Ed25519Key { key, spki })
     }
 }
@@ -285,5 +292,133 @@ impl SigningKey for Ed25519Key {
 
     fn public_key_spki(&self) -> Vec<u8> {
         self.spki.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tlskit_crypto::der::encode_tlv;
+    use tlskit_crypto::VerifyAlgorithm;
+
+    fn unhex(s: &str) -> Vec<u8> {
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    /// PKCS#8 v1 (RFC 8410 §7) for the RFC 8032 §7.1 TEST 1 seed.
+    fn ed25519_pkcs8() -> Vec<u8> {
+        let mut der = unhex("302e020100300506032b657004220420");
+        der.extend(unhex(
+            "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
+        ));
+        der
+    }
+
+    #[test]
+    fn kat_rfc8032_ed25519_signing() {
+        let key = load_signing_key(&PrivateKeyDer::Pkcs8(ed25519_pkcs8())).unwrap();
+        assert_eq!(key.key_type(), KeyType::Ed25519);
+        let signature = key.sign(SignatureScheme::Ed25519, b"").unwrap();
+        assert_eq!(
+            signature,
+            unhex(
+                "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e06522490155\
+                 5fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"
+            )
+        );
+        let spki = key.public_key_spki();
+        assert_eq!(
+            crate::verify::verify(VerifyAlgorithm::Ed25519, &spki, b"", &signature),
+            Ok(())
+        );
+        assert!(matches!(
+            key.sign(SignatureScheme::EcdsaSecp256r1Sha256, b""),
+            Err(CryptoError::Unsupported(_))
+        ));
+    }
+
+    /// SEC 1 `ECPrivateKey` with only version and key: no parameters, no public key.
+    fn bare_sec1(scalar: &[u8]) -> Vec<u8> {
+        let mut body = encode_tlv(tag::INTEGER, &[1]);
+        body.extend(encode_tlv(tag::OCTET_STRING, scalar));
+        encode_tlv(tag::SEQUENCE, &body)
+    }
+
+    #[test]
+    fn ecdsa_keys_from_sec1_without_parameters_sign_and_verify() {
+        for (len, curve, scheme, hash) in [
+            (
+                32,
+                Curve::P256,
+                SignatureScheme::EcdsaSecp256r1Sha256,
+                HashAlgorithm::Sha256,
+            ),
+            (
+                48,
+                Curve::P384,
+                SignatureScheme::EcdsaSecp384r1Sha384,
+                HashAlgorithm::Sha384,
+            ),
+        ] {
+            let mut scalar = vec![0x11u8; len];
+            scalar[len - 1] = 0x42;
+            let key = load_signing_key(&PrivateKeyDer::Sec1(bare_sec1(&scalar))).unwrap();
+            assert_eq!(key.key_type(), KeyType::Ecdsa(curve));
+            assert_eq!(key.schemes(), &[scheme]);
+            let signature = key.sign(scheme, b"hello").unwrap();
+            assert_eq!(signature.first(), Some(&0x30), "DER SEQUENCE");
+            // Hedged nonces: two signatures of the same message differ.
+            assert_ne!(signature, key.sign(scheme, b"hello").unwrap());
+            let algorithm = VerifyAlgorithm::Ecdsa { curve, hash };
+            let spki = key.public_key_spki();
+            assert_eq!(
+                crate::verify::verify(algorithm, &spki, b"hello", &signature),
+                Ok(())
+            );
+            assert_eq!(
+                crate::verify::verify(algorithm, &spki, b"hellO", &signature),
+                Err(CryptoError::BadSignature)
+            );
+        }
+        // A zero scalar and a 40-byte scalar are not keys.
+        assert!(load_signing_key(&PrivateKeyDer::Sec1(bare_sec1(&[0; 32]))).is_err());
+        assert!(load_signing_key(&PrivateKeyDer::Sec1(bare_sec1(&[1; 40]))).is_err());
+    }
+
+    #[test]
+    fn pkcs8_algorithms_are_recognised() {
+        assert_eq!(pkcs8_key_type(&ed25519_pkcs8()), Ok(KeyType::Ed25519));
+        let pkcs8 = |algorithm: Vec<u8>| {
+            let mut body = encode_tlv(tag::INTEGER, &[0]);
+            body.extend(encode_tlv(tag::SEQUENCE, &algorithm));
+            body.extend(encode_tlv(tag::OCTET_STRING, &[0; 4]));
+            encode_tlv(tag::SEQUENCE, &body)
+        };
+        let mut ec = encode_tlv(tag::OID, oid::EC_PUBLIC_KEY);
+        ec.extend(encode_tlv(tag::OID, oid::SECP384R1));
+        assert_eq!(pkcs8_key_type(&pkcs8(ec)), Ok(KeyType::Ecdsa(Curve::P384)));
+        let mut rsa = encode_tlv(tag::OID, oid::RSA_ENCRYPTION);
+        rsa.extend(encode_tlv(tag::NULL, &[]));
+        assert_eq!(pkcs8_key_type(&pkcs8(rsa)), Ok(KeyType::Rsa));
+        let pss = encode_tlv(tag::OID, oid::RSASSA_PSS);
+        assert!(matches!(
+            pkcs8_key_type(&pkcs8(pss)),
+            Err(CryptoError::Unsupported(_))
+        ));
+        // secp521r1 (1.3.132.0.35) is not supported.
+        let mut p521 = encode_tlv(tag::OID, oid::EC_PUBLIC_KEY);
+        p521.extend(encode_tlv(tag::OID, &[0x2b, 0x81, 0x04, 0x00, 0x23]));
+        assert!(matches!(
+            pkcs8_key_type(&pkcs8(p521)),
+            Err(CryptoError::Unsupported(_))
+        ));
+        assert_eq!(pkcs8_key_type(&[0x30]), Err(CryptoError::InvalidKey));
+        // An Ed25519 PKCS#8 whose key is truncated does not load.
+        let mut short = ed25519_pkcs8();
+        short.truncate(short.len() - 1);
+        assert!(load_signing_key(&PrivateKeyDer::Pkcs8(short)).is_err());
     }
 }

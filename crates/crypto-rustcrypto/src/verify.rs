@@ -58,10 +58,8 @@ macro_rules! ecdsa_verifier {
                 .map_err(|_| CryptoError::InvalidKey)?;
             let signature = $krate::ecdsa::DerSignature::from_bytes(signature)
                 .map_err(|_| CryptoError::BadSignature)?;
-            PrehashVerifier::<$krate::ecdsa::DerSignature>::verify_prehash(
-                &key, digest, &signature,
-            )
-            .map_err(|_| CryptoError::BadSignature)
+            PrehashVerifier::<$krate::ecdsa::DerSignature>::verify_prehash(&key, digest, &signature)
+                .map_err(|_| CryptoError::BadSignature)
         }
     };
 }
@@ -129,9 +127,7 @@ fn verify_rsa(
 /// canonical (S < L).
 fn verify_ed25519(public_key: &[u8], message: &[u8], signature: &[u8]) -> Result<(), CryptoError> {
     use ed25519_dalek::Verifier;
-    let public_key: &[u8; 32] = public_key
-        .try_into()
-        .map_err(|_| CryptoError::InvalidKey)?;
+    let public_key: &[u8; 32] = public_key.try_into().map_err(|_| CryptoError::InvalidKey)?;
     let key =
         ed25519_dalek::VerifyingKey::from_bytes(public_key).map_err(|_| CryptoError::InvalidKey)?;
     let signature: &[u8; 64] = signature
@@ -140,4 +136,178 @@ fn verify_ed25519(public_key: &[u8], message: &[u8], signature: &[u8]) -> Result
     let signature = ed25519_dalek::Signature::from_bytes(signature);
     key.verify(message, &signature)
         .map_err(|_| CryptoError::BadSignature)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tlskit_crypto::der::encode_tlv;
+    use tlskit_crypto::spki::encode_spki;
+
+    fn unhex(s: &str) -> Vec<u8> {
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    const P256_SHA256: VerifyAlgorithm = VerifyAlgorithm::Ecdsa {
+        curve: Curve::P256,
+        hash: HashAlgorithm::Sha256,
+    };
+
+    /// RFC 6979 A.2.5: the P-256 key and its SHA-256 signature of "sample".
+    fn rfc6979_p256() -> (Vec<u8>, Vec<u8>, Vec<u8>) {
+        let mut point = vec![0x04];
+        point.extend(unhex(
+            "60fed4ba255a9d31c961eb74c6356d68c049b8923b61fa6ce669622e60f29fb6",
+        ));
+        point.extend(unhex(
+            "7903fe1008b8bc99a41ae9e95628bc64f2f1b20c2d7e9f5177a3c294d4462299",
+        ));
+        let r = unhex("efd48b2aacb6a8fd1140dd9cd45e81d69d2c877b56aaf991c34d0ea84eaf3716");
+        let s = unhex("f7cb1c942d657c41d436c7a1b6e29f65f3e900dbb9aff4064dc4ab2f843acda8");
+        (
+            encode_spki(PublicKeyAlgorithm::Ec(Curve::P256), &point),
+            r,
+            s,
+        )
+    }
+
+    /// DER `Ecdsa-Sig-Value` from big-endian r and s (both with the top bit set here).
+    fn der_signature(r: &[u8], s: &[u8]) -> Vec<u8> {
+        let int = |v: &[u8]| {
+            let mut body = vec![0u8];
+            body.extend_from_slice(v);
+            encode_tlv(tag::INTEGER, &body)
+        };
+        let mut body = int(r);
+        body.extend(int(s));
+        encode_tlv(tag::SEQUENCE, &body)
+    }
+
+    #[test]
+    fn kat_rfc6979_p256_verifies_and_accepts_high_s() {
+        let (spki, r, s) = rfc6979_p256();
+        // s = f7cb… is above n/2: a "high-S" signature, which TLS and X.509 accept.
+        let signature = der_signature(&r, &s);
+        assert_eq!(verify(P256_SHA256, &spki, b"sample", &signature), Ok(()));
+        assert_eq!(
+            verify(P256_SHA256, &spki, b"samplE", &signature),
+            Err(CryptoError::BadSignature)
+        );
+        // The low-S twin (n - s) is valid too.
+        let high = p256::ecdsa::Signature::from_der(&signature).unwrap();
+        let low = high.normalize_s();
+        assert_ne!(low, high);
+        assert_eq!(
+            verify(P256_SHA256, &spki, b"sample", low.to_der().as_bytes()),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn ecdsa_rejects_ber_and_raw_signatures() {
+        let (spki, r, s) = rfc6979_p256();
+        let der = der_signature(&r, &s);
+        // Long-form length for a short SEQUENCE is BER, not DER.
+        let mut ber = vec![0x30, 0x81];
+        ber.extend_from_slice(&der[1..]);
+        assert_eq!(
+            verify(P256_SHA256, &spki, b"sample", &ber),
+            Err(CryptoError::BadSignature)
+        );
+        // Fixed-width r || s is not the TLS encoding.
+        let raw = [r.as_slice(), s.as_slice()].concat();
+        assert_eq!(
+            verify(P256_SHA256, &spki, b"sample", &raw),
+            Err(CryptoError::BadSignature)
+        );
+        // Trailing bytes after the SEQUENCE.
+        let mut trailing = der.clone();
+        trailing.push(0);
+        assert_eq!(
+            verify(P256_SHA256, &spki, b"sample", &trailing),
+            Err(CryptoError::BadSignature)
+        );
+    }
+
+    #[test]
+    fn key_that_does_not_fit_the_algorithm_is_a_bad_signature() {
+        let (spki, r, s) = rfc6979_p256();
+        let signature = der_signature(&r, &s);
+        for algorithm in [
+            VerifyAlgorithm::Ecdsa {
+                curve: Curve::P384,
+                hash: HashAlgorithm::Sha256,
+            },
+            VerifyAlgorithm::RsaPkcs1 {
+                hash: HashAlgorithm::Sha256,
+            },
+            VerifyAlgorithm::RsaPss {
+                hash: HashAlgorithm::Sha256,
+            },
+            VerifyAlgorithm::Ed25519,
+        ] {
+            assert_eq!(
+                verify(algorithm, &spki, b"sample", &signature),
+                Err(CryptoError::BadSignature),
+                "{algorithm:?}"
+            );
+        }
+        assert!(verify(P256_SHA256, &spki[1..], b"sample", &signature).is_err());
+    }
+
+    // RFC 8032 §7.1, TEST 1 (empty message).
+    #[test]
+    fn kat_rfc8032_ed25519() {
+        let public = unhex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
+        let signature = unhex(
+            "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e06522490155\
+             5fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b",
+        );
+        let spki = encode_spki(PublicKeyAlgorithm::Ed25519, &public);
+        assert_eq!(
+            verify(VerifyAlgorithm::Ed25519, &spki, b"", &signature),
+            Ok(())
+        );
+        assert_eq!(
+            verify(VerifyAlgorithm::Ed25519, &spki, b"x", &signature),
+            Err(CryptoError::BadSignature)
+        );
+        assert_eq!(
+            verify(VerifyAlgorithm::Ed25519, &spki, b"", &signature[..63]),
+            Err(CryptoError::BadSignature)
+        );
+    }
+
+    /// An RSAPublicKey with a `bits`-bit modulus (not a real key: only the size matters).
+    fn rsa_public_key(bits: usize) -> Vec<u8> {
+        let mut modulus = vec![0u8; 1 + bits / 8];
+        modulus[1] = 0xc0;
+        *modulus.last_mut().unwrap() = 0x01;
+        let mut body = encode_tlv(tag::INTEGER, &modulus);
+        body.extend(encode_tlv(tag::INTEGER, &[0x01, 0x00, 0x01]));
+        encode_tlv(tag::SEQUENCE, &body)
+    }
+
+    #[test]
+    fn rsa_modulus_size_policy() {
+        assert_eq!(rsa_modulus_bits(&rsa_public_key(2048)), Some(2048));
+        assert_eq!(rsa_modulus_bits(&rsa_public_key(1024)), Some(1024));
+        assert_eq!(rsa_modulus_bits(&[0x30, 0x00]), None);
+        let algorithm = VerifyAlgorithm::RsaPkcs1 {
+            hash: HashAlgorithm::Sha256,
+        };
+        for bits in [1024, 1536, 8200, 16384] {
+            let spki = encode_spki(PublicKeyAlgorithm::Rsa, &rsa_public_key(bits));
+            assert_eq!(
+                verify(algorithm, &spki, b"m", &vec![1; bits / 8]),
+                Err(CryptoError::Unsupported(
+                    "RSA modulus outside 2048..=8192 bits"
+                )),
+                "{bits}"
+            );
+        }
+    }
 }
