@@ -200,11 +200,14 @@ macro_rules! provider_test_suite {
         )*
     };
 
-    (@wycheproof $p:ident; $($name:ident => $runner:path),* $(,)?) => {
+    (@wycheproof $p:ident; $($name:ident => $runner:ident),* $(,)?) => {
         $(
             #[test]
             fn $name() {
-                $crate::testkit::assert_outcome(&$runner($p()));
+                $crate::testkit::assert_outcome(&$crate::testkit::wycheproof::shared_outcome(
+                    $p(),
+                    stringify!($runner),
+                ));
             }
         )*
     };
@@ -246,27 +249,27 @@ macro_rules! provider_test_suite {
         );
 
         $crate::provider_test_suite!(@wycheproof __tlskit_suite_provider;
-            wycheproof_aes_gcm => $crate::testkit::wycheproof::aes_gcm,
-            wycheproof_chacha20_poly1305 => $crate::testkit::wycheproof::chacha20_poly1305,
-            wycheproof_x25519 => $crate::testkit::wycheproof::x25519,
-            wycheproof_ecdh_p256 => $crate::testkit::wycheproof::ecdh_secp256r1,
-            wycheproof_ecdh_p256_ecpoint => $crate::testkit::wycheproof::ecdh_secp256r1_ecpoint,
-            wycheproof_ecdh_p384 => $crate::testkit::wycheproof::ecdh_secp384r1,
-            wycheproof_ecdh_p384_ecpoint => $crate::testkit::wycheproof::ecdh_secp384r1_ecpoint,
-            wycheproof_ecdsa_p256_sha256 => $crate::testkit::wycheproof::ecdsa_secp256r1_sha256,
-            wycheproof_ecdsa_p384_sha256 => $crate::testkit::wycheproof::ecdsa_secp384r1_sha256,
-            wycheproof_ecdsa_p384_sha384 => $crate::testkit::wycheproof::ecdsa_secp384r1_sha384,
-            wycheproof_ed25519 => $crate::testkit::wycheproof::ed25519,
-            wycheproof_rsa_pss_2048_sha256 => $crate::testkit::wycheproof::rsa_pss_2048_sha256_mgf1_32,
-            wycheproof_rsa_pss_2048_sha384 => $crate::testkit::wycheproof::rsa_pss_2048_sha384_mgf1_48,
-            wycheproof_rsa_pkcs1_2048_sha256 => $crate::testkit::wycheproof::rsa_signature_2048_sha256,
-            wycheproof_rsa_pkcs1_2048_sha384 => $crate::testkit::wycheproof::rsa_signature_2048_sha384,
-            wycheproof_rsa_pkcs1_2048_sha512 => $crate::testkit::wycheproof::rsa_signature_2048_sha512,
-            wycheproof_rsa_pkcs1_3072_sha256 => $crate::testkit::wycheproof::rsa_signature_3072_sha256,
-            wycheproof_hkdf_sha256 => $crate::testkit::wycheproof::hkdf_sha256,
-            wycheproof_hkdf_sha384 => $crate::testkit::wycheproof::hkdf_sha384,
-            wycheproof_hmac_sha256 => $crate::testkit::wycheproof::hmac_sha256,
-            wycheproof_hmac_sha384 => $crate::testkit::wycheproof::hmac_sha384,
+            wycheproof_aes_gcm => aes_gcm,
+            wycheproof_chacha20_poly1305 => chacha20_poly1305,
+            wycheproof_x25519 => x25519,
+            wycheproof_ecdh_p256 => ecdh_secp256r1,
+            wycheproof_ecdh_p256_ecpoint => ecdh_secp256r1_ecpoint,
+            wycheproof_ecdh_p384 => ecdh_secp384r1,
+            wycheproof_ecdh_p384_ecpoint => ecdh_secp384r1_ecpoint,
+            wycheproof_ecdsa_p256_sha256 => ecdsa_secp256r1_sha256,
+            wycheproof_ecdsa_p384_sha256 => ecdsa_secp384r1_sha256,
+            wycheproof_ecdsa_p384_sha384 => ecdsa_secp384r1_sha384,
+            wycheproof_ed25519 => ed25519,
+            wycheproof_rsa_pss_2048_sha256 => rsa_pss_2048_sha256_mgf1_32,
+            wycheproof_rsa_pss_2048_sha384 => rsa_pss_2048_sha384_mgf1_48,
+            wycheproof_rsa_pkcs1_2048_sha256 => rsa_signature_2048_sha256,
+            wycheproof_rsa_pkcs1_2048_sha384 => rsa_signature_2048_sha384,
+            wycheproof_rsa_pkcs1_2048_sha512 => rsa_signature_2048_sha512,
+            wycheproof_rsa_pkcs1_3072_sha256 => rsa_signature_3072_sha256,
+            wycheproof_hkdf_sha256 => hkdf_sha256,
+            wycheproof_hkdf_sha384 => hkdf_sha384,
+            wycheproof_hmac_sha256 => hmac_sha256,
+            wycheproof_hmac_sha384 => hmac_sha384,
         );
 
         #[test]
@@ -286,4 +289,29 @@ macro_rules! provider_test_suite {
         }
     };
 
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outcome_rows_and_checks() {
+        let mut o = Outcome::new("x.json");
+        assert!(o.check().is_err(), "an empty file must not pass");
+        o.run = 4;
+        o.passed = 2;
+        o.skip("reason b");
+        o.skip("reason a");
+        assert_eq!(o.check(), Ok(()));
+        assert_eq!(
+            o.markdown_row(),
+            "| x.json | 4 | 2 | 2 (reason a ×1; reason b ×1) | 0 |"
+        );
+        o.run = 5;
+        assert!(o.check().is_err(), "uncounted vectors must fail");
+        o.fail(7, "comment", "what");
+        let err = o.check().unwrap_err();
+        assert!(err.contains("tcId 7 (comment): what"), "{err}");
+    }
 }

@@ -15,6 +15,8 @@ use crate::{
     NONCE_LEN, TAG_LEN,
 };
 use serde_json::Value;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// What the provider did with a vector.
 enum Verdict {
@@ -278,6 +280,10 @@ fn run_ecdh(p: &dyn CryptoProvider, file: &str, group: NamedGroup, spki_encoded:
         _ => (Curve::P256, 32),
     };
     run_file(file, |out, _group, case| {
+        if p.key_exchange(group).is_none() {
+            out.skip(skip_reason_for_group(p, group));
+            return Ok(());
+        }
         let private_key = case.hex("private")?;
         let public = case.hex("public")?;
         let shared = case.hex("shared")?;
@@ -564,30 +570,115 @@ pub fn hmac_sha384(p: &dyn CryptoProvider) -> Outcome {
     run_hmac(p, "hmac_sha384_test.json", HashAlgorithm::Sha384)
 }
 
-/// Every runner, in table order.
+/// A Wycheproof runner.
+pub type Runner = fn(&dyn CryptoProvider) -> Outcome;
+
+/// Every runner by name, in table order.
+pub const RUNNERS: [(&str, Runner); 21] = [
+    ("aes_gcm", aes_gcm),
+    ("chacha20_poly1305", chacha20_poly1305),
+    ("x25519", x25519),
+    ("ecdh_secp256r1", ecdh_secp256r1),
+    ("ecdh_secp256r1_ecpoint", ecdh_secp256r1_ecpoint),
+    ("ecdh_secp384r1", ecdh_secp384r1),
+    ("ecdh_secp384r1_ecpoint", ecdh_secp384r1_ecpoint),
+    ("ecdsa_secp256r1_sha256", ecdsa_secp256r1_sha256),
+    ("ecdsa_secp384r1_sha256", ecdsa_secp384r1_sha256),
+    ("ecdsa_secp384r1_sha384", ecdsa_secp384r1_sha384),
+    ("ed25519", ed25519),
+    ("rsa_pss_2048_sha256_mgf1_32", rsa_pss_2048_sha256_mgf1_32),
+    ("rsa_pss_2048_sha384_mgf1_48", rsa_pss_2048_sha384_mgf1_48),
+    ("rsa_signature_2048_sha256", rsa_signature_2048_sha256),
+    ("rsa_signature_2048_sha384", rsa_signature_2048_sha384),
+    ("rsa_signature_2048_sha512", rsa_signature_2048_sha512),
+    ("rsa_signature_3072_sha256", rsa_signature_3072_sha256),
+    ("hkdf_sha256", hkdf_sha256),
+    ("hkdf_sha384", hkdf_sha384),
+    ("hmac_sha256", hmac_sha256),
+    ("hmac_sha384", hmac_sha384),
+];
+
+type OutcomeCell = Arc<OnceLock<Outcome>>;
+
+/// The outcome of runner `name` for `p`, computed once per test process and shared, so the
+/// per-file `wycheproof_*` tests and `wycheproof_summary` do not run the vectors twice.
+/// Providers are told apart by name.
+pub fn shared_outcome(p: &dyn CryptoProvider, name: &str) -> Outcome {
+    static CACHE: OnceLock<Mutex<BTreeMap<(String, String), OutcomeCell>>> = OnceLock::new();
+    let Some(&(_, runner)) = RUNNERS.iter().find(|(n, _)| *n == name) else {
+        let mut out = Outcome::new(name);
+        out.unexpected
+            .push(format!("no Wycheproof runner named {name:?}"));
+        return out;
+    };
+    let cell = {
+        let mut map = CACHE
+            .get_or_init(Mutex::default)
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        Arc::clone(
+            map.entry((p.name().to_string(), name.to_string()))
+                .or_default(),
+        )
+    };
+    cell.get_or_init(|| runner(p)).clone()
+}
+
+/// Every runner's outcome for `p`, in table order (shared with the per-file tests).
 pub fn run_all(p: &dyn CryptoProvider) -> Vec<Outcome> {
-    let runners: [fn(&dyn CryptoProvider) -> Outcome; 21] = [
-        aes_gcm,
-        chacha20_poly1305,
-        x25519,
-        ecdh_secp256r1,
-        ecdh_secp256r1_ecpoint,
-        ecdh_secp384r1,
-        ecdh_secp384r1_ecpoint,
-        ecdsa_secp256r1_sha256,
-        ecdsa_secp384r1_sha256,
-        ecdsa_secp384r1_sha384,
-        ed25519,
-        rsa_pss_2048_sha256_mgf1_32,
-        rsa_pss_2048_sha384_mgf1_48,
-        rsa_signature_2048_sha256,
-        rsa_signature_2048_sha384,
-        rsa_signature_2048_sha512,
-        rsa_signature_3072_sha256,
-        hkdf_sha256,
-        hkdf_sha384,
-        hmac_sha256,
-        hmac_sha384,
-    ];
-    runners.iter().map(|run| run(p)).collect()
+    RUNNERS
+        .iter()
+        .map(|(name, _)| shared_outcome(p, name))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scalars_are_normalised_to_the_field_length() {
+        assert_eq!(fixed_scalar(&[0, 0, 1], 4), Some(vec![0, 0, 0, 1]));
+        assert_eq!(fixed_scalar(&[0, 0xff, 2], 2), Some(vec![0xff, 2]));
+        assert_eq!(fixed_scalar(&[1, 2, 3], 2), None);
+        assert_eq!(fixed_scalar(&[], 2), Some(vec![0, 0]));
+    }
+
+    #[test]
+    fn acceptable_goes_either_way_but_not_wrong() {
+        let test = Value::Null;
+        let case = |result| Case {
+            id: 1,
+            comment: "",
+            result,
+            test: &test,
+        };
+        let mut out = Outcome::new("f");
+        judge(&mut out, &case("acceptable"), Verdict::Rejected("x".into()));
+        judge(
+            &mut out,
+            &case("acceptable"),
+            Verdict::Accepted { correct: true },
+        );
+        judge(
+            &mut out,
+            &case("valid"),
+            Verdict::Accepted { correct: true },
+        );
+        judge(&mut out, &case("invalid"), Verdict::Rejected("x".into()));
+        assert_eq!((out.passed, out.unexpected.len()), (4, 0));
+        judge(
+            &mut out,
+            &case("acceptable"),
+            Verdict::Accepted { correct: false },
+        );
+        judge(&mut out, &case("valid"), Verdict::Rejected("x".into()));
+        judge(
+            &mut out,
+            &case("invalid"),
+            Verdict::Accepted { correct: true },
+        );
+        judge(&mut out, &case("bogus"), Verdict::Rejected("x".into()));
+        assert_eq!((out.passed, out.unexpected.len()), (4, 4));
+    }
 }
