@@ -22,8 +22,21 @@ use tlskit_crypto::{
 /// P-384 and pass `EC_KEY_check_key`, RSA keys pass `RSA_check_key`.
 pub(crate) fn load_signing_key(key: &PrivateKeyDer) -> Result<Arc<dyn SigningKey>, CryptoError> {
     let der = key.der();
-    // OpenSSL's d2i_* stop after the first object; refuse trailing bytes explicitly.
-    if !exactly_one_der_sequence(der) {
+    // Ed25519 PKCS#8 v2 (RFC 8410 §7, as ring writes it, with the public key) is not
+    // read by OpenSSL 3.0's PKCS#8 decoder: take the seed and build the key from it.
+    if let PrivateKeyDer::Pkcs8(der) = key {
+        if let Some(seed) = ed25519_pkcs8_seed(der) {
+            let pkey = PKey::private_key_from_raw_bytes(&seed[..], openssl::pkey::Id::ED25519)
+                .map_err(|_| CryptoError::InvalidKey)?;
+            let key_type = classify_and_check(&pkey)?;
+            let spki = pkey.public_key_to_der().map_err(|_| CryptoError::InvalidKey)?;
+            return Ok(Arc::new(OpensslSigningKey { key: pkey, key_type, spki }));
+        }
+    }
+    // OpenSSL's d2i_* stop after the first object and are lenient about which container
+    // they are handed (d2i_ECPrivateKey accepts a PKCS#8 blob): require exactly one
+    // SEQUENCE whose structure is the container the caller named.
+    if !exactly_one_der_sequence(der) || !container_matches(key) {
         return Err(CryptoError::InvalidKey);
     }
     let pkey = match key {
@@ -42,6 +55,19 @@ pub(crate) fn load_signing_key(key: &PrivateKeyDer) -> Result<Arc<dyn SigningKey
         key_type,
         spki,
     }))
+}
+
+/// True when the DER's structure is the container `key` is labelled with.
+fn container_matches(key: &PrivateKeyDer) -> bool {
+    let Some(detected) = tlskit_crypto::der::classify_private_key(key.der()) else {
+        return false;
+    };
+    matches!(
+        (key, &detected),
+        (PrivateKeyDer::Pkcs8(_), PrivateKeyDer::Pkcs8(_))
+            | (PrivateKeyDer::Sec1(_), PrivateKeyDer::Sec1(_))
+            | (PrivateKeyDer::Pkcs1(_), PrivateKeyDer::Pkcs1(_))
+    )
 }
 
 /// The key's type, after OpenSSL's consistency checks and tlskit's size policy.
@@ -235,6 +261,11 @@ mod tests {
         trailing.push(0);
         assert!(load_signing_key(&PrivateKeyDer::Pkcs8(trailing)).is_err());
 
+        // A container under the wrong label is refused, whatever OpenSSL would guess.
+        let pkcs8 = generated(KeyType::Ecdsa(Curve::P256)).der().to_vec();
+        assert!(load_signing_key(&PrivateKeyDer::Sec1(pkcs8.clone())).is_err());
+        assert!(load_signing_key(&PrivateKeyDer::Pkcs1(pkcs8)).is_err());
+
         let small = Rsa::generate(1024).expect("rsa");
         let pkcs1 = PrivateKeyDer::Pkcs1(small.private_key_to_der().expect("der"));
         assert!(load_signing_key(&pkcs1).is_err());
@@ -246,4 +277,23 @@ mod tests {
         let shown = format!("{key:?}");
         assert_eq!(shown, "SigningKey(Ed25519, redacted)");
     }
+}
+
+/// The 32-byte seed of an Ed25519 PKCS#8 (v1 or v2) key:
+/// `SEQUENCE { INTEGER 0|1, SEQUENCE { OID 1.3.101.112 }, OCTET STRING { OCTET STRING seed }, ... }`.
+fn ed25519_pkcs8_seed(der: &[u8]) -> Option<zeroize::Zeroizing<[u8; 32]>> {
+    use tlskit_crypto::der::{oid, tag, DerReader};
+    let mut outer = DerReader::new(der);
+    let mut body = DerReader::new(outer.read(tag::SEQUENCE)?);
+    if !outer.is_empty() || body.read_small_uint()? > 1 {
+        return None;
+    }
+    let mut alg = DerReader::new(body.read(tag::SEQUENCE)?);
+    if alg.read(tag::OID)? != oid::ED25519 || !alg.is_empty() {
+        return None;
+    }
+    let inner = body.read(tag::OCTET_STRING)?;
+    let mut inner = DerReader::new(inner);
+    let seed: [u8; 32] = inner.read(tag::OCTET_STRING)?.try_into().ok()?;
+    inner.is_empty().then(|| zeroize::Zeroizing::new(seed))
 }

@@ -262,6 +262,36 @@ mod tests {
         assert!(verify(alg, b"", b"m", &[0x30, 0]).is_err());
     }
 
+    /// An id-RSASSA-PSS key restricted to SHA-256 (see testdata/README.md) verifies
+    /// RSA-PSS-SHA256 and nothing its parameters exclude.
+    #[test]
+    fn rsassa_pss_spki_keeps_its_restrictions() {
+        let spki = include_bytes!("../testdata/rsa-pss-sha256.spki.der");
+        let sig = include_bytes!("../testdata/rsa-pss-sha256.sig");
+        let msg = b"tlskit RSA-PSS test message";
+        let pss = |hash| VerifyAlgorithm::RsaPss { hash };
+        verify(pss(HashAlgorithm::Sha256), spki, msg, sig).expect("verifies");
+        assert_eq!(
+            verify(pss(HashAlgorithm::Sha256), spki, b"other message", sig),
+            Err(CryptoError::BadSignature)
+        );
+        assert_eq!(
+            verify(pss(HashAlgorithm::Sha384), spki, msg, sig),
+            Err(CryptoError::BadSignature)
+        );
+        assert_eq!(
+            verify(
+                VerifyAlgorithm::RsaPkcs1 {
+                    hash: HashAlgorithm::Sha256
+                },
+                spki,
+                msg,
+                sig
+            ),
+            Err(CryptoError::BadSignature)
+        );
+    }
+
     #[test]
     fn rsa_size_and_exponent_policy() {
         assert!(exponent_ok(&BigNum::from_u32(3).expect("bn")));
