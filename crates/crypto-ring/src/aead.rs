@@ -50,8 +50,8 @@ impl Aead for RingAead {
     }
 }
 
-/// An expanded ring AEAD key (ring zeroizes nothing itself; the expanded key schedule
-/// lives only inside ring's opaque type).
+/// An expanded ring AEAD key. The key schedule lives inside ring's opaque type, which ring
+/// does not zeroize on drop (listed in the provider notes).
 struct RingAeadKey {
     ours: AeadAlgorithm,
     key: aead::LessSafeKey,

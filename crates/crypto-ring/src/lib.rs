@@ -42,13 +42,14 @@ pub fn provider() -> &'static dyn CryptoProvider {
 /// The ring release this crate is written and measured against.
 pub const RING_VERSION: &str = "0.17.14";
 
-static NOTES: [&str; 6] = [
+static NOTES: [&str; 7] = [
     "ECDSA verification with SHA-512 (P-256 and P-384) is not implemented by ring",
     "RSA verification accepts 2048- to 8192-bit moduli; RSA signing keys must be 2048 to 4096 bits",
     "SEC 1 EC keys are wrapped into PKCS#8 (ring reads only PKCS#8) and must name their curve",
     "Ed25519 PKCS#8 v1 keys (OpenSSL's format) carry no public key, so ring cannot cross-check it",
     "key-exchange private-key import (tests only) uses ring's deprecated test RNG `FixedSliceRandom`",
     "RSA-PSS signs and verifies only with salt length = hash length (RFC 8446 §4.2.3)",
+    "ring does not zeroize its internal key state (AEAD key schedules, HMAC pads, private keys) on drop",
 ];
 
 impl CryptoProvider for RingProvider {
