@@ -117,7 +117,7 @@ fn hash_algorithm(r: &mut Reader<'_>) -> Result<HashAlgorithm, DerError> {
     let mut alg = r.read_sequence("hash AlgorithmIdentifier")?;
     let id = alg.read(tag::OID, "hash OID")?;
     if !alg.is_empty() {
-        if alg.read(tag::NULL, "hash parameters")? != [] {
+        if !alg.read(tag::NULL, "hash parameters")?.is_empty() {
             return Err(DerError("hash parameters"));
         }
         alg.finish("hash AlgorithmIdentifier")?;

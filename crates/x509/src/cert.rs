@@ -135,6 +135,21 @@ impl<'a> Certificate<'a> {
     }
 }
 
+/// The subject Name DER of a certificate that may not parse in full (reads only as far
+/// as the subject), so that a malformed intermediate can still be named in an error.
+pub(crate) fn peek_subject(der: &[u8]) -> Option<&[u8]> {
+    let mut outer = Reader::new(der);
+    let mut cert = outer.read_sequence("Certificate").ok()?;
+    let mut t = cert.read_sequence("tbsCertificate").ok()?;
+    t.read_optional(tag::context_constructed(0), "version")
+        .ok()?;
+    t.read_integer("serialNumber").ok()?;
+    t.read_tagged(tag::SEQUENCE, "signature").ok()?;
+    t.read_tagged(tag::SEQUENCE, "issuer").ok()?;
+    t.read_tagged(tag::SEQUENCE, "validity").ok()?;
+    Some(t.read_tagged(tag::SEQUENCE, "subject").ok()?.raw)
+}
+
 /// `SubjectPublicKeyInfo ::= SEQUENCE { algorithm AlgorithmIdentifier, subjectPublicKey
 /// BIT STRING }`; the algorithm itself is judged when the key is used.
 fn check_spki_structure(spki: &[u8]) -> Result<(), DerError> {

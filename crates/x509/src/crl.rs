@@ -295,6 +295,10 @@ pub(crate) struct CrlSigner<'a> {
     pub key_usage: Option<crate::extensions::KeyUsage>,
 }
 
+/// Verifies a signature: (signer SPKI, AlgorithmIdentifier, message, signature).
+pub(crate) type VerifyFn<'f> =
+    dyn FnMut(&[u8], &[u8], &[u8], &[u8]) -> Result<(), crate::error::CertError> + 'f;
+
 /// RFC 5280 §6.3 for one certificate: finds the CRLs that cover it, checks each (issuer,
 /// scope, cRLNumber, critical extensions, cRLSign, signature, freshness) and looks the
 /// serial up.
@@ -304,7 +308,7 @@ pub(crate) fn check_certificate(
     crls: &[OwnedCrl],
     policy: RevocationPolicy,
     now: UnixTime,
-    verify: &mut dyn FnMut(&[u8], &[u8], &[u8], &[u8]) -> Result<(), crate::error::CertError>,
+    verify: &mut VerifyFn<'_>,
 ) -> Result<(), crate::error::CertError> {
     use crate::error::CertError;
     if policy == RevocationPolicy::Off {

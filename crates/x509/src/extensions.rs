@@ -651,10 +651,10 @@ mod tests {
     #[test]
     fn key_usage_bits() {
         // digitalSignature | keyCertSign: bits 0 and 5 -> 0b1000_0100, 2 unused bits.
-        let ku = KeyUsage::parse(&[0x03, 0x02, 0x02, 0x84]).unwrap(critical);
+        let ku = KeyUsage::parse(&[0x03, 0x02, 0x02, 0x84]).unwrap();
         assert!(ku.has(KeyUsage::DIGITAL_SIGNATURE | KeyUsage::KEY_CERT_SIGN));
         assert!(!ku.has(KeyUsage::CRL_SIGN));
-        let decipher = KeyUsage::parse(&[0x03, 0x03, 0x07, 0x00, 0x80]).unwrap(critical);
+        let decipher = KeyUsage::parse(&[0x03, 0x03, 0x07, 0x00, 0x80]).unwrap();
         assert!(decipher.has(KeyUsage::DECIPHER_ONLY));
         assert!(KeyUsage::parse(&[0x03, 0x01, 0x00]).is_err());
     }
@@ -662,15 +662,14 @@ mod tests {
     #[test]
     fn basic_constraints_forms() {
         assert_eq!(
-            parse_basic_constraints(&[0x30, 0x00]).unwrap(critical,),
+            parse_basic_constraints(&[0x30, 0x00]).unwrap(),
             BasicConstraints {
                 ca: false,
                 path_len: None
             }
         );
         assert_eq!(
-            parse_basic_constraints(&[0x30, 0x06, 0x01, 0x01, 0xff, 0x02, 0x01, 0x00])
-                .unwrap(critical,),
+            parse_basic_constraints(&[0x30, 0x06, 0x01, 0x01, 0xff, 0x02, 0x01, 0x00]).unwrap(),
             BasicConstraints {
                 ca: true,
                 path_len: Some(0)
@@ -691,8 +690,8 @@ mod tests {
         let mut seq = vec![0x30, (bc.len() + unknown.len()) as u8];
         seq.extend_from_slice(&bc);
         seq.extend_from_slice(&unknown);
-        let exts = Extensions::parse(&seq).unwrap(critical);
-        assert!(exts.basic_constraints.unwrap(critical,).critical);
+        let exts = Extensions::parse(&seq).unwrap();
+        assert!(exts.basic_constraints.unwrap().critical);
         assert_eq!(exts.unknown_critical, Some(&[0x2a, 0x03][..]));
         let mut dup = vec![0x30, (2 * bc.len()) as u8];
         dup.extend_from_slice(&bc);

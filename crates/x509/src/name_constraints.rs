@@ -34,22 +34,16 @@ pub(crate) fn validate_constraints(
         match subtree.base {
             // An empty dNSName constraint covers every name; otherwise a plain DNS name:
             // no wildcard, no leading period (limbo rfc5280::nc::invalid-dnsname-*).
-            GeneralName::DnsName(base) => {
-                if !base.is_empty() && !is_valid_dns_name(base, false) {
-                    return Err(invalid("malformed dNSName constraint"));
-                }
+            GeneralName::DnsName(base) if !base.is_empty() && !is_valid_dns_name(base, false) => {
+                return Err(invalid("malformed dNSName constraint"));
             }
-            GeneralName::IpAddress(base) => {
-                if !is_cidr(base) {
-                    return Err(invalid(
-                        "iPAddress constraint is not address + contiguous mask",
-                    ));
-                }
+            GeneralName::IpAddress(base) if !is_cidr(base) => {
+                return Err(invalid(
+                    "iPAddress constraint is not address + contiguous mask",
+                ));
             }
-            GeneralName::Rfc822Name(base) => {
-                if !is_valid_email_constraint(base) {
-                    return Err(invalid("malformed rfc822Name constraint"));
-                }
+            GeneralName::Rfc822Name(base) if !is_valid_email_constraint(base) => {
+                return Err(invalid("malformed rfc822Name constraint"));
             }
             _ => {}
         }

@@ -14,6 +14,7 @@ use crate::algorithm::{check_public_key, SignatureAlgorithm};
 use crate::anchors::RootStore;
 use crate::cert::Certificate;
 use crate::crl::{check_certificate, CrlSigner, OwnedCrl, RevocationPolicy, RevocationSubject};
+use crate::der::DerError;
 use crate::error::{CertError, Purpose};
 use crate::extensions::NameConstraints;
 use crate::name::GeneralName;
@@ -170,13 +171,23 @@ pub fn verify_chain(
         })?
         .key_type;
 
+    let parsed: Vec<Result<Certificate<'_>, DerError>> = intermediates
+        .iter()
+        .map(|der| Certificate::from_der(der))
+        .collect();
+    let malformed = parsed
+        .iter()
+        .zip(intermediates)
+        .filter_map(|(p, der)| match p {
+            Err(e) => crate::cert::peek_subject(der).map(|subject| (subject, *e)),
+            Ok(_) => None,
+        })
+        .collect();
     let mut builder = Builder {
         provider,
         roots,
-        intermediates: intermediates
-            .iter()
-            .map(|der| Certificate::from_der(der).ok())
-            .collect(),
+        intermediates: parsed.into_iter().map(Result::ok).collect(),
+        malformed,
         now,
         rules,
         options,
@@ -252,6 +263,8 @@ struct Builder<'a, 'o> {
     provider: &'o dyn CryptoProvider,
     roots: &'a RootStore,
     intermediates: Vec<Option<Certificate<'a>>>,
+    /// Offered intermediates that did not parse: (subject, why), for error messages.
+    malformed: Vec<(&'a [u8], DerError)>,
     now: UnixTime,
     rules: LeafRules,
     options: &'o VerifyOptions,
@@ -296,7 +309,11 @@ impl<'a> Builder<'a, '_> {
                     name_constraints: c.extensions.name_constraints.map(|nc| nc.value),
                 }),
         );
-        let mut best = None;
+        let mut best = self
+            .malformed
+            .iter()
+            .find(|(subject, _)| *subject == issuer_name)
+            .map(|(_, e)| CertError::from_der(index + 1, *e));
         for candidate in candidates {
             self.candidates_left = self
                 .candidates_left
@@ -409,7 +426,7 @@ impl<'a> Builder<'a, '_> {
                 }
             }
         }
-        if !(is_anchor && !self.options.check_anchor_certificates) {
+        if !is_anchor || self.options.check_anchor_certificates {
             check_public_key(candidate.spki).map_err(|_| CertError::UnacceptableKey {
                 index,
                 reason: "unsupported, malformed or weak key".into(),

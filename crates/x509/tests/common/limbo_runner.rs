@@ -155,10 +155,12 @@ pub fn run_case(case: &TestCase, provider: &'static dyn CryptoProvider) -> CaseR
 
 fn validate(case: &TestCase, provider: &'static dyn CryptoProvider) -> Result<String, String> {
     let mut roots = RootStore::new();
-    for pem in &case.trusted_certs {
+    let mut notes = String::new();
+    for (i, pem) in case.trusted_certs.iter().enumerate() {
         // A trust store skips certificates it cannot parse.
-        if let Ok(der) = pem_der(pem) {
-            let _ = roots.add_der(&der);
+        let loaded = pem_der(pem).and_then(|der| roots.add_der(&der).map_err(|e| e.to_string()));
+        if let Err(e) = loaded {
+            notes.push_str(&format!(" [trusted cert {i} not loaded: {e}]"));
         }
     }
     let intermediates: Vec<Vec<u8>> = case
@@ -240,8 +242,8 @@ fn validate(case: &TestCase, provider: &'static dyn CryptoProvider) -> Result<St
         }
     };
     verdict
-        .map(|path| format!("accepted ({} certificates)", path.elements().len()))
-        .map_err(|e| e.to_string())
+        .map(|path| format!("accepted ({} certificates){notes}", path.elements().len()))
+        .map_err(|e| format!("{e}{notes}"))
 }
 
 /// Tallies per family (the id prefix before `::`).
