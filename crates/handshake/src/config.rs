@@ -126,7 +126,7 @@ pub enum ClientAuth {
 pub struct CommonConfig {
     /// The crypto backend.
     pub provider: &'static dyn CryptoProvider,
-    /// Enabled versions (default TLS 1.2; TLS 1.3 is not implemented yet).
+    /// Enabled versions (default TLS 1.3 and 1.2).
     pub versions: Vec<ProtocolVersion>,
     /// Enabled suites in preference order (default: every suite the provider can run).
     pub cipher_suites: Vec<CipherSuite>,
@@ -187,9 +187,7 @@ impl CommonConfig {
             .collect();
         CommonConfig {
             provider,
-            // TLS 1.3 handshakes are not implemented yet: offering 1.3 would be a lie (and
-            // would make a TLS 1.2 server set the RFC 8446 §4.1.3 downgrade sentinel).
-            versions: vec![ProtocolVersion::Tls12],
+            versions: vec![ProtocolVersion::Tls13, ProtocolVersion::Tls12],
             cipher_suites,
             groups,
             signature_schemes,

@@ -145,6 +145,12 @@ impl Core {
         Ok(range)
     }
 
+    /// Appends an already-encoded handshake message (a ClientHello whose PSK binders were
+    /// filled in after encoding) to the current flight.
+    pub(crate) fn queue_encoded_handshake(&mut self, encoded: &[u8]) {
+        self.flight.extend_from_slice(encoded);
+    }
+
     /// The bytes of a message just queued (valid until the next flush).
     pub(crate) fn flight_bytes(&self, range: std::ops::Range<usize>) -> &[u8] {
         self.flight.get(range).unwrap_or(&[])

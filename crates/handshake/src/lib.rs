@@ -24,6 +24,7 @@ mod stream;
 pub mod suites;
 pub mod ticketer;
 mod tls12;
+mod tls13;
 pub mod trace;
 pub mod verify;
 

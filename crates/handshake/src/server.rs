@@ -6,7 +6,7 @@ use crate::conn::{Connection, Core, Side};
 use crate::error::Error;
 use crate::state::{unexpected, Msg, State};
 use crate::suites::ProtocolVersion;
-use crate::tls12;
+use crate::{tls12, tls13};
 use std::sync::Arc;
 use tlskit_wire::{
     AlertDescription, CipherSuite as WireSuite, Compression, ExtensionType, HandshakeMessage,
@@ -44,6 +44,16 @@ impl State for ExpectClientHello {
             Some(list) => list.contains(&WireVersion::TLS12),
             None => ch.legacy_version.0 >= 0x0303,
         };
+        // TLS 1.3 when both sides speak it (RFC 8446 §4.2.1: supported_versions decides).
+        if common.supports(ProtocolVersion::Tls13) && ch.offers_tls13() {
+            if ch.legacy_version.0 < 0x0303 {
+                return Err(Error::fatal(
+                    AlertDescription::ProtocolVersion,
+                    "legacy_version below 0x0303",
+                ));
+            }
+            return tls13::server::handle_client_hello(core, config, &ch, encoded, None);
+        }
         if !(common.supports(ProtocolVersion::Tls12) && offers_12) {
             return Err(Error::fatal(
                 AlertDescription::ProtocolVersion,

@@ -10,6 +10,13 @@ use tlskit_crypto::{CryptoProvider, KeyType, NamedGroup};
 use tlskit_handshake::suites::{self, ProtocolVersion};
 use tlskit_handshake::{ClientConnection, Error, ServerConnection};
 
+/// A client that offers only TLS 1.2 (the server then negotiates 1.2).
+fn cc12(p: &'static dyn CryptoProvider, pki: &Pki) -> tlskit_handshake::ClientConfig {
+    let mut c = client_config(p, pki);
+    c.common.only_version(ProtocolVersion::Tls12);
+    c
+}
+
 fn can_sign(p: &dyn CryptoProvider, kind: KeyKind) -> bool {
     let kt = match kind {
         KeyKind::EcdsaP256 => KeyType::Ecdsa(tlskit_crypto::Curve::P256),
@@ -53,7 +60,7 @@ fn tls12_matrix_suites_groups_certs_all_backend_pairs() {
                         continue;
                     }
                     for group in NamedGroup::ALL {
-                        let mut cc = client_config(client_p, &pki);
+                        let mut cc = cc12(client_p, &pki);
                         cc.common.cipher_suites = vec![*suite];
                         cc.common.groups = vec![group];
                         cc.common.versions = vec![ProtocolVersion::Tls12];
@@ -98,7 +105,7 @@ fn tls12_client_auth_and_resumption_all_backend_pairs() {
             let mut sc = server_config(server_p, &server_id);
             require_client_auth(&mut sc, server_p, &pki, true);
             let sc = Arc::new(sc);
-            let mut cc = client_config(client_p, &pki);
+            let mut cc = cc12(client_p, &pki);
             cc.client_cert = Some(certified(client_p, &client_id));
             let cc = Arc::new(cc);
             let mut client = ClientConnection::new(cc.clone(), "localhost").unwrap();
@@ -122,7 +129,7 @@ fn tls12_client_auth_and_resumption_all_backend_pairs() {
             let mut sc2 = server_config(server_p, &server_id);
             sc2.ticketer = None;
             let sc2 = Arc::new(sc2);
-            let cc2 = Arc::new(client_config(client_p, &pki));
+            let cc2 = Arc::new(cc12(client_p, &pki));
             let mut client = ClientConnection::new(cc2.clone(), "localhost").unwrap();
             let mut server = ServerConnection::new(sc2.clone()).unwrap();
             drive(&mut client, &mut server).unwrap();
@@ -147,8 +154,7 @@ fn tls12_missing_client_cert_is_rejected_or_allowed_by_policy() {
     for mandatory in [true, false] {
         let mut sc = server_config(p, &id);
         require_client_auth(&mut sc, p, &pki, mandatory);
-        let mut client =
-            ClientConnection::new(Arc::new(client_config(p, &pki)), "localhost").unwrap();
+        let mut client = ClientConnection::new(Arc::new(cc12(p, &pki)), "localhost").unwrap();
         let mut server = ServerConnection::new(Arc::new(sc)).unwrap();
         let result = drive(&mut client, &mut server);
         if mandatory {
@@ -168,8 +174,7 @@ fn tls12_wrong_name_and_unknown_ca_fail_with_alerts() {
     let p = tlskit_providers::default_provider().unwrap();
     let sc = Arc::new(server_config(p, &pki.server(KeyKind::EcdsaP256)));
     // Wrong host name.
-    let mut client =
-        ClientConnection::new(Arc::new(client_config(p, &pki)), "wrong.example").unwrap();
+    let mut client = ClientConnection::new(Arc::new(cc12(p, &pki)), "wrong.example").unwrap();
     let mut server = ServerConnection::new(sc.clone()).unwrap();
     let err = drive(&mut client, &mut server).unwrap_err();
     assert!(
@@ -188,8 +193,7 @@ fn tls12_wrong_name_and_unknown_ca_fail_with_alerts() {
         "server saw the client's alert"
     );
     // Untrusted root.
-    let mut client =
-        ClientConnection::new(Arc::new(client_config(p, &other)), "localhost").unwrap();
+    let mut client = ClientConnection::new(Arc::new(cc12(p, &other)), "localhost").unwrap();
     let mut server = ServerConnection::new(sc).unwrap();
     let err = drive(&mut client, &mut server).unwrap_err();
     assert!(err.contains("unknown_ca"), "{err}");
@@ -203,7 +207,7 @@ fn tls12_wrong_name_and_unknown_ca_fail_with_alerts() {
 fn tls12_no_shared_suite_is_handshake_failure() {
     let pki = Pki::new();
     let p = tlskit_providers::default_provider().unwrap();
-    let mut cc = client_config(p, &pki);
+    let mut cc = cc12(p, &pki);
     cc.common.cipher_suites = vec![suites::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256];
     let sc = server_config(p, &pki.server(KeyKind::EcdsaP256));
     let mut client = ClientConnection::new(Arc::new(cc), "localhost").unwrap();
@@ -229,7 +233,7 @@ fn garbage_truncated_and_out_of_order_input_end_cleanly() {
     let err = server.process_new_packets().unwrap_err();
     assert!(err.to_string().contains("unexpected_message"), "{err}");
     // Every truncation of a real ClientHello, then EOF: no panic, clean error.
-    let mut client = ClientConnection::new(Arc::new(client_config(p, &pki)), "localhost").unwrap();
+    let mut client = ClientConnection::new(Arc::new(cc12(p, &pki)), "localhost").unwrap();
     let mut hello = Vec::new();
     client.write_tls(&mut hello).unwrap();
     for cut in 1..hello.len() {
