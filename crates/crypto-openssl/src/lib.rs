@@ -121,6 +121,7 @@ impl CryptoProvider for OpensslProvider {
             "requires OpenSSL 3.0 or newer (the system library; not vendored)",
             "RSA keys: 2048..=8192-bit modulus, odd exponent 3..=2^33-1, for signing and verifying",
             "ECDSA/ECDH public keys must be uncompressed points",
+            "Ed25519 PKCS#8 (v1 and v2) is parsed by tlskit: OpenSSL 3.0 reads only v1",
             "id-RSASSA-PSS public keys verify with their parameters' restrictions; \
              id-RSASSA-PSS private keys are not loaded",
             "per-handshake asymmetric operations (key generation, X25519 derive, sign, verify) \

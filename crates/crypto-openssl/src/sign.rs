@@ -12,27 +12,18 @@ use openssl::pkey::{Id, PKey, Private};
 use openssl::rsa::{Padding, Rsa};
 use openssl::sign::RsaPssSaltlen;
 use std::sync::Arc;
+use tlskit_crypto::der::{oid, tag, DerReader};
 use tlskit_crypto::sign::schemes_for_key_type;
 use tlskit_crypto::{
     CryptoError, Curve, KeyType, PrivateKeyDer, SignatureScheme, SigningKey, VerifyAlgorithm,
 };
+use zeroize::Zeroizing;
 
 /// Loads a private key from its DER container. The key type comes from the key; RSA moduli
 /// must be 2048..=8192 bits (the same policy as verification), EC keys must be on P-256 or
 /// P-384 and pass `EC_KEY_check_key`, RSA keys pass `RSA_check_key`.
 pub(crate) fn load_signing_key(key: &PrivateKeyDer) -> Result<Arc<dyn SigningKey>, CryptoError> {
     let der = key.der();
-    // Ed25519 PKCS#8 v2 (RFC 8410 §7, as ring writes it, with the public key) is not
-    // read by OpenSSL 3.0's PKCS#8 decoder: take the seed and build the key from it.
-    if let PrivateKeyDer::Pkcs8(der) = key {
-        if let Some(seed) = ed25519_pkcs8_seed(der) {
-            let pkey = PKey::private_key_from_raw_bytes(&seed[..], openssl::pkey::Id::ED25519)
-                .map_err(|_| CryptoError::InvalidKey)?;
-            let key_type = classify_and_check(&pkey)?;
-            let spki = pkey.public_key_to_der().map_err(|_| CryptoError::InvalidKey)?;
-            return Ok(Arc::new(OpensslSigningKey { key: pkey, key_type, spki }));
-        }
-    }
     // OpenSSL's d2i_* stop after the first object and are lenient about which container
     // they are handed (d2i_ECPrivateKey accepts a PKCS#8 blob): require exactly one
     // SEQUENCE whose structure is the container the caller named.
@@ -40,11 +31,17 @@ pub(crate) fn load_signing_key(key: &PrivateKeyDer) -> Result<Arc<dyn SigningKey
         return Err(CryptoError::InvalidKey);
     }
     let pkey = match key {
-        PrivateKeyDer::Pkcs8(der) => PKey::private_key_from_pkcs8(der),
-        PrivateKeyDer::Sec1(der) => EcKey::private_key_from_der(der).and_then(PKey::from_ec_key),
-        PrivateKeyDer::Pkcs1(der) => Rsa::private_key_from_der(der).and_then(PKey::from_rsa),
-    }
-    .map_err(|_| CryptoError::InvalidKey)?;
+        PrivateKeyDer::Pkcs8(der) => match ed25519_from_pkcs8(der) {
+            Some(ed25519) => ed25519?,
+            None => PKey::private_key_from_pkcs8(der).map_err(|_| CryptoError::InvalidKey)?,
+        },
+        PrivateKeyDer::Sec1(der) => EcKey::private_key_from_der(der)
+            .and_then(PKey::from_ec_key)
+            .map_err(|_| CryptoError::InvalidKey)?,
+        PrivateKeyDer::Pkcs1(der) => Rsa::private_key_from_der(der)
+            .and_then(PKey::from_rsa)
+            .map_err(|_| CryptoError::InvalidKey)?,
+    };
 
     let key_type = classify_and_check(&pkey)?;
     let spki = pkey
@@ -55,6 +52,102 @@ pub(crate) fn load_signing_key(key: &PrivateKeyDer) -> Result<Arc<dyn SigningKey
         key_type,
         spki,
     }))
+}
+
+/// Reads an Ed25519 PKCS#8 key (RFC 8410 §7) itself, `None` when `der` is not one.
+///
+/// OpenSSL 3.0's PKCS#8 decoder reads only v1 (`PrivateKeyInfo`); the v2
+/// `OneAsymmetricKey` (RFC 5958 §2) with the public key attached — what ring writes — is
+/// refused. So: `SEQUENCE { INTEGER 0|1, SEQUENCE { OID id-Ed25519 }, OCTET STRING {
+/// OCTET STRING seed(32) }, [0] attributes OPTIONAL, [1] publicKey OPTIONAL (v2 only) }`.
+/// The public key, when present, must be the one the seed derives (both the RFC 5958
+/// `[1] IMPLICIT BIT STRING` and ring's explicitly tagged form are read).
+fn ed25519_from_pkcs8(der: &[u8]) -> Option<Result<PKey<Private>, CryptoError>> {
+    let mut outer = DerReader::new(der);
+    let mut body = DerReader::new(outer.read(tag::SEQUENCE)?);
+    if !outer.is_empty() {
+        return None;
+    }
+    let version = body.read_small_uint()?;
+    let mut algorithm = DerReader::new(body.read(tag::SEQUENCE)?);
+    if algorithm.read(tag::OID)? != oid::ED25519 {
+        return None;
+    }
+    // From here on the key says it is Ed25519: anything malformed is an invalid key.
+    Some(
+        ed25519_pkcs8_body(version, algorithm, body).and_then(|parts| {
+            let key = PKey::private_key_from_raw_bytes(&parts.seed[..], Id::ED25519)
+                .map_err(|_| CryptoError::InvalidKey)?;
+            if let Some(public) = parts.public {
+                let derived = key.raw_public_key().map_err(|_| CryptoError::InvalidKey)?;
+                if derived != public {
+                    return Err(CryptoError::InvalidKey);
+                }
+            }
+            Ok(key)
+        }),
+    )
+}
+
+/// What an Ed25519 PKCS#8 key holds.
+struct Ed25519Pkcs8<'a> {
+    /// The 32-byte private seed (RFC 8032 §5.1.5), wiped on drop.
+    seed: Zeroizing<[u8; 32]>,
+    /// The 32-byte public key of a v2 key, if attached.
+    public: Option<&'a [u8]>,
+}
+
+/// The seed and optional public key of an Ed25519 PKCS#8 body (after the algorithm OID).
+fn ed25519_pkcs8_body<'a>(
+    version: u64,
+    algorithm: DerReader<'a>,
+    mut body: DerReader<'a>,
+) -> Result<Ed25519Pkcs8<'a>, CryptoError> {
+    // RFC 8410 §3: the parameters MUST be absent.
+    if version > 1 || !algorithm.is_empty() {
+        return Err(CryptoError::InvalidKey);
+    }
+    let mut private = DerReader::new(
+        body.read(tag::OCTET_STRING)
+            .ok_or(CryptoError::InvalidKey)?,
+    );
+    let seed: [u8; 32] = private
+        .read(tag::OCTET_STRING)
+        .and_then(|s| s.try_into().ok())
+        .ok_or(CryptoError::InvalidKey)?;
+    let seed = Zeroizing::new(seed);
+    if !private.is_empty() {
+        return Err(CryptoError::InvalidKey);
+    }
+    if body.peek_tag() == Some(0xa0) {
+        body.read_any(); // [0] attributes: nothing tlskit uses
+    }
+    let public = match body.read_any() {
+        None => None,
+        Some(_) if version == 0 => return Err(CryptoError::InvalidKey),
+        Some((0x81, bits)) => Some(bits),
+        Some((0xa1, wrapped)) => {
+            let mut inner = DerReader::new(wrapped);
+            let bits = inner.read(tag::BIT_STRING).ok_or(CryptoError::InvalidKey)?;
+            if !inner.is_empty() {
+                return Err(CryptoError::InvalidKey);
+            }
+            Some(bits)
+        }
+        Some(_) => return Err(CryptoError::InvalidKey),
+    };
+    if !body.is_empty() {
+        return Err(CryptoError::InvalidKey);
+    }
+    let public = match public {
+        // BIT STRING contents: zero unused bits, then the 32-byte key.
+        Some(bits) => match bits.split_first() {
+            Some((0, key)) if key.len() == 32 => Some(key),
+            _ => return Err(CryptoError::InvalidKey),
+        },
+        None => None,
+    };
+    Ok(Ed25519Pkcs8 { seed, public })
 }
 
 /// True when the DER's structure is the container `key` is labelled with.
@@ -271,29 +364,49 @@ mod tests {
         assert!(load_signing_key(&pkcs1).is_err());
     }
 
+    /// Ed25519 PKCS#8 v2 (RFC 5958 `OneAsymmetricKey` with the public key), which OpenSSL
+    /// 3.0's decoder refuses, in both the RFC 8410 and ring encodings of `[1]`.
+    #[test]
+    fn ed25519_pkcs8_v2_loads_and_checks_its_public_key() {
+        let v1 = generated(KeyType::Ed25519).der().to_vec();
+        let key_v1 = load_signing_key(&PrivateKeyDer::Pkcs8(v1.clone())).expect("v1");
+        let spki = key_v1.public_key_spki();
+        let public = &spki[spki.len() - 32..];
+        // v1 is SEQUENCE(len) { 02 01 00, ... }: rebuild it as v2 with the public key.
+        let v1_body = &v1[2..];
+        let rest = &v1_body[3..];
+        let v2 = |tagged_public: &[u8]| {
+            let mut body = vec![0x02, 0x01, 0x01];
+            body.extend_from_slice(rest);
+            body.extend_from_slice(tagged_public);
+            let mut der = vec![0x30, u8::try_from(body.len()).expect("short")];
+            der.extend_from_slice(&body);
+            PrivateKeyDer::Pkcs8(der)
+        };
+        let implicit = [&[0x81, 0x21, 0x00][..], public].concat();
+        let explicit = [&[0xa1, 0x23, 0x03, 0x21, 0x00][..], public].concat();
+        for tagged in [&implicit, &explicit] {
+            let key = load_signing_key(&v2(tagged)).expect("v2 loads");
+            assert_eq!(key.public_key_spki(), spki);
+            let sig = key.sign(SignatureScheme::Ed25519, b"m").expect("sign");
+            verify(VerifyAlgorithm::Ed25519, &spki, b"m", &sig).expect("verify");
+        }
+        // A public key that is not the seed's, or a public key in a v1 structure, fails.
+        let mut wrong = implicit.clone();
+        let last = wrong.len() - 1;
+        wrong[last] ^= 1;
+        assert!(load_signing_key(&v2(&wrong)).is_err());
+        let mut v1_with_public = v1_body.to_vec();
+        v1_with_public.extend_from_slice(&implicit);
+        let mut der = vec![0x30, u8::try_from(v1_with_public.len()).expect("short")];
+        der.extend_from_slice(&v1_with_public);
+        assert!(load_signing_key(&PrivateKeyDer::Pkcs8(der)).is_err());
+    }
+
     #[test]
     fn debug_output_is_redacted() {
         let key = load_signing_key(&generated(KeyType::Ed25519)).expect("load");
         let shown = format!("{key:?}");
         assert_eq!(shown, "SigningKey(Ed25519, redacted)");
     }
-}
-
-/// The 32-byte seed of an Ed25519 PKCS#8 (v1 or v2) key:
-/// `SEQUENCE { INTEGER 0|1, SEQUENCE { OID 1.3.101.112 }, OCTET STRING { OCTET STRING seed }, ... }`.
-fn ed25519_pkcs8_seed(der: &[u8]) -> Option<zeroize::Zeroizing<[u8; 32]>> {
-    use tlskit_crypto::der::{oid, tag, DerReader};
-    let mut outer = DerReader::new(der);
-    let mut body = DerReader::new(outer.read(tag::SEQUENCE)?);
-    if !outer.is_empty() || body.read_small_uint()? > 1 {
-        return None;
-    }
-    let mut alg = DerReader::new(body.read(tag::SEQUENCE)?);
-    if alg.read(tag::OID)? != oid::ED25519 || !alg.is_empty() {
-        return None;
-    }
-    let inner = body.read(tag::OCTET_STRING)?;
-    let mut inner = DerReader::new(inner);
-    let seed: [u8; 32] = inner.read(tag::OCTET_STRING)?.try_into().ok()?;
-    inner.is_empty().then(|| zeroize::Zeroizing::new(seed))
 }
