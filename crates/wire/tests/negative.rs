@@ -10,13 +10,19 @@ use tlskit_wire::*;
 fn corpus() -> Vec<(String, Vec<u8>, TlsVersion)> {
     let mut out = Vec::new();
     for (name, bytes) in fixtures::rfc8448() {
-        if name.contains(".record.") || name.contains("Prefix") || name == "resumed.client.ClientHello.1" {
+        if name.contains(".record.")
+            || name.contains("Prefix")
+            || name == "resumed.client.ClientHello.1"
+        {
             continue;
         }
         out.push((name, bytes, TlsVersion::Tls13));
     }
     let mut d = Deframer::new();
-    d.push(&fixtures::get(&fixtures::rfc8448(), "resumed.client.record.1"));
+    d.push(&fixtures::get(
+        &fixtures::rfc8448(),
+        "resumed.client.record.1",
+    ));
     out.push((
         "resumed.client.ClientHello (full)".into(),
         d.pop().unwrap().unwrap().payload.to_vec(),
@@ -38,7 +44,11 @@ fn corpus() -> Vec<(String, Vec<u8>, TlsVersion)> {
             include_str!("../testdata/captures/openssl_tls12_rsa_certreq.client.hex"),
             TlsVersion::Tls12,
         ),
-        ("curl.client", include_str!("../testdata/captures/curl.client.hex"), TlsVersion::Tls13),
+        (
+            "curl.client",
+            include_str!("../testdata/captures/curl.client.hex"),
+            TlsVersion::Tls13,
+        ),
     ] {
         let stream = hex::decode(text.trim()).unwrap();
         let mut d = Deframer::new();
@@ -76,8 +86,16 @@ fn truncated_messages_at_every_byte_are_decode_error() {
             let e = HandshakeMessage::decode(&bytes[..cut], v)
                 .err()
                 .unwrap_or_else(|| panic!("{name} cut at {cut} decoded"));
-            assert_eq!(e.alert(), AlertDescription::DecodeError, "{name} cut at {cut}: {e}");
-            assert_eq!(e.kind(), DecodeErrorKind::Truncated, "{name} cut at {cut}: {e}");
+            assert_eq!(
+                e.alert(),
+                AlertDescription::DecodeError,
+                "{name} cut at {cut}: {e}"
+            );
+            assert_eq!(
+                e.kind(),
+                DecodeErrorKind::Truncated,
+                "{name} cut at {cut}: {e}"
+            );
             checked += 1;
         }
     }
@@ -113,7 +131,10 @@ fn truncated_bodies_at_every_byte_are_decode_error_or_valid() {
             }
         }
     }
-    assert!(errors > 10 * still_valid, "{errors} errors, {still_valid} valid");
+    assert!(
+        errors > 10 * still_valid,
+        "{errors} errors, {still_valid} valid"
+    );
 }
 
 /// A ClientHello's length fields as (offset, width, fixed_structure): the hello's own fields
@@ -133,7 +154,8 @@ fn client_hello_length_fields(m: &[u8]) -> Vec<(usize, usize, bool)> {
     while pos < m.len() {
         let typ = rd16(pos);
         let len = rd16(pos + 2);
-        let known = ExtensionType(typ as u16).name().is_some() && typ != 21 && typ != 22 && typ != 35;
+        let known =
+            ExtensionType(typ as u16).name().is_some() && typ != 21 && typ != 22 && typ != 35;
         fields.push((pos + 2, 2, known));
         let body = pos + 4;
         match typ {
@@ -181,7 +203,10 @@ fn adjust(m: &mut [u8], at: usize, width: usize, delta: i64) -> bool {
 #[test]
 fn every_client_hello_length_field_off_by_one() {
     let mut checked = 0;
-    for (name, bytes, v) in corpus().into_iter().filter(|c| c.0.contains("ClientHello") || c.0.contains("client_hello")) {
+    for (name, bytes, v) in corpus()
+        .into_iter()
+        .filter(|c| c.0.contains("ClientHello") || c.0.contains("client_hello"))
+    {
         let fields = client_hello_length_fields(&bytes);
         assert!(fields.len() > 12, "{name}: {} fields", fields.len());
         for (at, width, strict) in fields {
@@ -194,7 +219,11 @@ fn every_client_hello_length_field_off_by_one() {
                     .err()
                     .unwrap_or_else(|| panic!("{name}: length at {at} {delta:+} decoded"));
                 if strict {
-                    assert_eq!(e.alert(), AlertDescription::DecodeError, "{name}: length at {at} {delta:+}: {e}");
+                    assert_eq!(
+                        e.alert(),
+                        AlertDescription::DecodeError,
+                        "{name}: length at {at} {delta:+}: {e}"
+                    );
                 }
                 checked += 1;
             }
@@ -231,7 +260,13 @@ fn server_message_length_fields_off_by_one() {
         // NewSessionTicket: header, nonce, ticket, extensions, early_data ext len.
         (
             fixtures::get(&all, "simple.server.NewSessionTicket.1"),
-            vec![(1, 3), (12, 1), (15, 2), (15 + 2 + 178, 2), (15 + 2 + 178 + 4, 2)],
+            vec![
+                (1, 3),
+                (12, 1),
+                (15, 2),
+                (15 + 2 + 178, 2),
+                (15 + 2 + 178 + 4, 2),
+            ],
             TlsVersion::Tls13,
         ),
         // CertificateRequest: header, context, extensions, sig algs ext len, list.
@@ -247,7 +282,10 @@ fn server_message_length_fields_off_by_one() {
             TlsVersion::Tls13,
         ),
     ];
-    let flight = hex::decode(include_str!("../testdata/captures/openssl_tls12_rsa_certreq.server.hex").trim()).unwrap();
+    let flight = hex::decode(
+        include_str!("../testdata/captures/openssl_tls12_rsa_certreq.server.hex").trim(),
+    )
+    .unwrap();
     let mut d = Deframer::new();
     d.push(&flight);
     let mut j = HandshakeJoiner::new();
@@ -261,11 +299,23 @@ fn server_message_length_fields_off_by_one() {
     }
     let mut cases = cases;
     // Certificate (1.2): header, list, first cert.
-    cases.push((msgs[1].clone(), vec![(1, 3), (4, 3), (7, 3)], TlsVersion::Tls12));
+    cases.push((
+        msgs[1].clone(),
+        vec![(1, 3), (4, 3), (7, 3)],
+        TlsVersion::Tls12,
+    ));
     // ServerKeyExchange: header, point, signature.
-    cases.push((msgs[2].clone(), vec![(1, 3), (7, 1), (4 + 1 + 2 + 1 + 32 + 2, 2)], TlsVersion::Tls12));
+    cases.push((
+        msgs[2].clone(),
+        vec![(1, 3), (7, 1), (4 + 1 + 2 + 1 + 32 + 2, 2)],
+        TlsVersion::Tls12,
+    ));
     // CertificateRequest (1.2): header, types, sig algs, CAs.
-    cases.push((msgs[3].clone(), vec![(1, 3), (4, 1), (8, 2), (8 + 2 + 40, 2)], TlsVersion::Tls12));
+    cases.push((
+        msgs[3].clone(),
+        vec![(1, 3), (4, 1), (8, 2), (8 + 2 + 40, 2)],
+        TlsVersion::Tls12,
+    ));
     let mut checked = 0;
     for (bytes, fields, v) in cases {
         HandshakeMessage::decode(&bytes, v).unwrap();
@@ -275,10 +325,15 @@ fn server_message_length_fields_off_by_one() {
                 if !adjust(&mut m, at, width, delta) {
                     continue;
                 }
-                let e = HandshakeMessage::decode(&m, v)
-                    .err()
-                    .unwrap_or_else(|| panic!("type {} length at {at} {delta:+} decoded", bytes[0]));
-                assert_eq!(e.alert(), AlertDescription::DecodeError, "type {} at {at} {delta:+}: {e}", bytes[0]);
+                let e = HandshakeMessage::decode(&m, v).err().unwrap_or_else(|| {
+                    panic!("type {} length at {at} {delta:+} decoded", bytes[0])
+                });
+                assert_eq!(
+                    e.alert(),
+                    AlertDescription::DecodeError,
+                    "type {} at {at} {delta:+}: {e}",
+                    bytes[0]
+                );
                 checked += 1;
             }
         }
@@ -290,9 +345,17 @@ fn server_message_length_fields_off_by_one() {
 fn oversize_records_are_record_overflow() {
     for (limit, len, ok) in [
         (MAX_CIPHERTEXT_LEN_TLS12, MAX_CIPHERTEXT_LEN_TLS12, true),
-        (MAX_CIPHERTEXT_LEN_TLS12, MAX_CIPHERTEXT_LEN_TLS12 + 1, false),
+        (
+            MAX_CIPHERTEXT_LEN_TLS12,
+            MAX_CIPHERTEXT_LEN_TLS12 + 1,
+            false,
+        ),
         (MAX_CIPHERTEXT_LEN_TLS13, MAX_CIPHERTEXT_LEN_TLS13, true),
-        (MAX_CIPHERTEXT_LEN_TLS13, MAX_CIPHERTEXT_LEN_TLS13 + 1, false),
+        (
+            MAX_CIPHERTEXT_LEN_TLS13,
+            MAX_CIPHERTEXT_LEN_TLS13 + 1,
+            false,
+        ),
         (MAX_PLAINTEXT_LEN, MAX_PLAINTEXT_LEN + 1, false),
         (MAX_PLAINTEXT_LEN, 0xffff, false),
     ] {
@@ -376,7 +439,10 @@ fn duplicate_extensions_are_illegal_parameter() {
         assert!(matches!(e.kind(), DecodeErrorKind::DuplicateExtension(_)));
     }
     // In a ServerHello and in EncryptedExtensions too.
-    let dup = [Extension::SelectedVersion(ProtocolVersion::TLS13), Extension::SelectedVersion(ProtocolVersion::TLS13)];
+    let dup = [
+        Extension::SelectedVersion(ProtocolVersion::TLS13),
+        Extension::SelectedVersion(ProtocolVersion::TLS13),
+    ];
     let sh = HandshakeMessage::ServerHello(ServerHello {
         legacy_version: ProtocolVersion::TLS12,
         random: Random([1; 32]),
@@ -388,14 +454,21 @@ fn duplicate_extensions_are_illegal_parameter() {
     .to_vec()
     .unwrap();
     assert_eq!(
-        HandshakeMessage::decode(&sh, TlsVersion::Tls13).unwrap_err().alert(),
+        HandshakeMessage::decode(&sh, TlsVersion::Tls13)
+            .unwrap_err()
+            .alert(),
         AlertDescription::IllegalParameter
     );
-    let ee = HandshakeMessage::EncryptedExtensions(Extensions::new(&[Extension::EarlyData, Extension::EarlyData]))
-        .to_vec()
-        .unwrap();
+    let ee = HandshakeMessage::EncryptedExtensions(Extensions::new(&[
+        Extension::EarlyData,
+        Extension::EarlyData,
+    ]))
+    .to_vec()
+    .unwrap();
     assert_eq!(
-        HandshakeMessage::decode(&ee, TlsVersion::Tls13).unwrap_err().alert(),
+        HandshakeMessage::decode(&ee, TlsVersion::Tls13)
+            .unwrap_err()
+            .alert(),
         AlertDescription::IllegalParameter
     );
 }
@@ -412,7 +485,9 @@ fn forbidden_empty_lists_are_decode_error() {
     let body_len = ch.len() - 4;
     set_u24(&mut ch, 1, body_len);
     assert_eq!(
-        HandshakeMessage::decode(&ch, TlsVersion::Tls13).unwrap_err().alert(),
+        HandshakeMessage::decode(&ch, TlsVersion::Tls13)
+            .unwrap_err()
+            .alert(),
         AlertDescription::DecodeError
     );
     let mut ch = client_hello_with(&[]);
@@ -422,7 +497,9 @@ fn forbidden_empty_lists_are_decode_error() {
     let body_len = ch.len() - 4;
     set_u24(&mut ch, 1, body_len);
     assert_eq!(
-        HandshakeMessage::decode(&ch, TlsVersion::Tls13).unwrap_err().alert(),
+        HandshakeMessage::decode(&ch, TlsVersion::Tls13)
+            .unwrap_err()
+            .alert(),
         AlertDescription::DecodeError
     );
     // Extensions with an empty list (encoded as raw bodies).
@@ -444,7 +521,11 @@ fn forbidden_empty_lists_are_decode_error() {
     ] {
         let bytes = client_hello_with(&[Extension::Unknown { typ, data: body }]);
         let e = HandshakeMessage::decode(&bytes, TlsVersion::Tls13).unwrap_err();
-        assert_eq!(e.alert(), AlertDescription::DecodeError, "{typ:?} {body:?}: {e}");
+        assert_eq!(
+            e.alert(),
+            AlertDescription::DecodeError,
+            "{typ:?} {body:?}: {e}"
+        );
     }
     // An empty key_share list is allowed (a client asking for HelloRetryRequest).
     let ok = client_hello_with(&[Extension::Unknown {
@@ -456,8 +537,14 @@ fn forbidden_empty_lists_are_decode_error() {
     // TLS 1.3 NewSessionTicket: ticket<1..2^16-1>; Certificate: cert_data<1..2^24-1>;
     // TLS 1.2 CertificateRequest: certificate_types<1..2^8-1>.
     for (msg, v) in [
-        (vec![4, 0, 0, 13, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 0, 0], TlsVersion::Tls13),
-        (vec![11, 0, 0, 9, 0, 0, 0, 5, 0, 0, 0, 0, 0], TlsVersion::Tls13),
+        (
+            vec![4, 0, 0, 13, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 0, 0],
+            TlsVersion::Tls13,
+        ),
+        (
+            vec![11, 0, 0, 9, 0, 0, 0, 5, 0, 0, 0, 0, 0],
+            TlsVersion::Tls13,
+        ),
         (vec![13, 0, 0, 7, 0, 0, 2, 4, 3, 0, 0], TlsVersion::Tls12),
         (vec![20, 0, 0, 0], TlsVersion::Tls13),
     ] {
@@ -490,7 +577,9 @@ fn trailing_bytes_are_decode_error() {
 fn illegal_values_are_illegal_parameter() {
     // KeyUpdate request_update 2.
     assert_eq!(
-        HandshakeMessage::decode(&[24, 0, 0, 1, 2], TlsVersion::Tls13).unwrap_err().alert(),
+        HandshakeMessage::decode(&[24, 0, 0, 1, 2], TlsVersion::Tls13)
+            .unwrap_err()
+            .alert(),
         AlertDescription::IllegalParameter
     );
     // PSK: two identities, one binder.
@@ -511,7 +600,9 @@ fn illegal_values_are_illegal_parameter() {
         binders: List::new(&binders),
     })]);
     assert_eq!(
-        HandshakeMessage::decode(&bytes, TlsVersion::Tls13).unwrap_err().alert(),
+        HandshakeMessage::decode(&bytes, TlsVersion::Tls13)
+            .unwrap_err()
+            .alert(),
         AlertDescription::IllegalParameter
     );
     // Two key shares for one group.
@@ -527,27 +618,38 @@ fn illegal_values_are_illegal_parameter() {
     ];
     let bytes = client_hello_with(&[Extension::KeyShareClient(List::new(&shares))]);
     assert_eq!(
-        HandshakeMessage::decode(&bytes, TlsVersion::Tls13).unwrap_err().alert(),
+        HandshakeMessage::decode(&bytes, TlsVersion::Tls13)
+            .unwrap_err()
+            .alert(),
         AlertDescription::IllegalParameter
     );
     // Explicit-curve ServerKeyExchange.
     assert_eq!(
-        HandshakeMessage::decode(&[12, 0, 0, 4, 1, 0, 0x17, 0], TlsVersion::Tls12).unwrap_err().alert(),
+        HandshakeMessage::decode(&[12, 0, 0, 4, 1, 0, 0x17, 0], TlsVersion::Tls12)
+            .unwrap_err()
+            .alert(),
         AlertDescription::IllegalParameter
     );
     // Alert with level 3; ChangeCipherSpec with value 2.
-    assert_eq!(Alert::decode(&[3, 0]).unwrap_err().alert(), AlertDescription::IllegalParameter);
+    assert_eq!(
+        Alert::decode(&[3, 0]).unwrap_err().alert(),
+        AlertDescription::IllegalParameter
+    );
     assert_eq!(
         ChangeCipherSpec::decode(&[2]).unwrap_err().alert(),
         AlertDescription::UnexpectedMessage
     );
     // A ServerHello message type that this version does not have.
     assert_eq!(
-        HandshakeMessage::decode(&[14, 0, 0, 0], TlsVersion::Tls13).unwrap_err().alert(),
+        HandshakeMessage::decode(&[14, 0, 0, 0], TlsVersion::Tls13)
+            .unwrap_err()
+            .alert(),
         AlertDescription::UnexpectedMessage
     );
     assert_eq!(
-        HandshakeMessage::decode(&[8, 0, 0, 2, 0, 0], TlsVersion::Tls12).unwrap_err().alert(),
+        HandshakeMessage::decode(&[8, 0, 0, 2, 0, 0], TlsVersion::Tls12)
+            .unwrap_err()
+            .alert(),
         AlertDescription::UnexpectedMessage
     );
 }
@@ -558,10 +660,17 @@ fn truncated_records_wait_and_garbage_fails() {
     for cut in 0..record.len() {
         let mut d = Deframer::new();
         d.push(&record[..cut]);
-        assert!(d.pop().unwrap().is_none(), "incomplete record at {cut} must wait");
+        assert!(
+            d.pop().unwrap().is_none(),
+            "incomplete record at {cut} must wait"
+        );
         assert_eq!(d.has_partial_record(), cut > 0);
     }
-    for garbage in [&b"GET / HTTP/1.1\r\n"[..], &[0x80, 0x2c, 0x01][..], &[0x16, 0x02, 0x00, 0, 1][..]] {
+    for garbage in [
+        &b"GET / HTTP/1.1\r\n"[..],
+        &[0x80, 0x2c, 0x01][..],
+        &[0x16, 0x02, 0x00, 0, 1][..],
+    ] {
         let mut d = Deframer::new();
         d.push(garbage);
         let e = d.pop().unwrap_err();
