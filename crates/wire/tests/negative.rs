@@ -232,12 +232,15 @@ fn every_client_hello_length_field_off_by_one() {
     assert!(checked > 100, "{checked}");
 }
 
+/// A message, its length fields as (offset, width), and its version.
+type Case = (Vec<u8>, Vec<(usize, usize)>, TlsVersion);
+
 /// The length fields of the other message types, off by one.
 #[test]
 fn server_message_length_fields_off_by_one() {
     let all = fixtures::rfc8448();
     // (message, offsets of length fields with widths)
-    let cases: Vec<(Vec<u8>, Vec<(usize, usize)>, TlsVersion)> = vec![
+    let cases: Vec<Case> = vec![
         // ServerHello: header, session_id, extensions, key_share ext len, key_exchange len,
         // supported_versions ext len.
         (
