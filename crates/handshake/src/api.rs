@@ -89,6 +89,12 @@ macro_rules! connection_methods {
                 self.inner.send_close_notify()
             }
 
+            /// TLS 1.3: updates our traffic keys and asks the peer to update its own
+            /// (KeyUpdate, RFC 8446 §4.6.3). An error on TLS 1.2 or before the handshake.
+            pub fn refresh_traffic_keys(&mut self) -> Result<(), Error> {
+                self.inner.refresh_traffic_keys()
+            }
+
             /// Whether the peer sent close_notify.
             pub fn peer_has_closed(&self) -> bool {
                 self.inner.peer_has_closed()

@@ -250,11 +250,10 @@ pub(crate) fn start(
         }
         Some(s)
             if s.value.version == ProtocolVersion::Tls12.code()
-                && common.supports(ProtocolVersion::Tls12) =>
+                && common.supports(ProtocolVersion::Tls12)
+                && usable(&s).is_some() =>
         {
-            if usable(&s).is_some() {
-                resuming12 = Some(s);
-            }
+            resuming12 = Some(s);
         }
         _ => {}
     }

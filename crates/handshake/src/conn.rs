@@ -75,6 +75,8 @@ pub(crate) struct Core {
     /// compatibility, RFC 8446 §5 / Appendix D.4).
     pub(crate) tolerate_ccs: bool,
     pub(crate) trace: Option<TraceSink>,
+    /// TLS 1.3 application traffic secrets, once the handshake is done.
+    pub(crate) tls13_traffic: Option<crate::tls13::Tls13Traffic>,
     /// Application data received while keys are changing is rejected.
     pub(crate) max_plaintext_buffer: usize,
 }
@@ -108,6 +110,7 @@ impl Core {
             error: None,
             tolerate_ccs: false,
             trace: None,
+            tls13_traffic: None,
             max_plaintext_buffer: 16 * 1024 * 1024,
         }
     }
@@ -549,6 +552,18 @@ impl Connection {
             self.core
                 .send_alert(AlertLevel::Warning, AlertDescription::CloseNotify);
         }
+    }
+
+    /// TLS 1.3: sends KeyUpdate(update_requested) and switches to new write keys; the
+    /// peer answers with its own update (RFC 8446 §4.6.3).
+    pub(crate) fn refresh_traffic_keys(&mut self) -> Result<(), Error> {
+        if !self.core.handshake_complete || self.core.error.is_some() {
+            return Err(Error::Config(
+                "KeyUpdate needs an established TLS 1.3 connection".into(),
+            ));
+        }
+        self.core
+            .send_key_update(tlskit_wire::KeyUpdateRequest::UpdateRequested)
     }
 
     pub(crate) fn peer_has_closed(&self) -> bool {

@@ -138,6 +138,14 @@ fn tls13_key_update_from_the_peer_is_followed() {
     // Lots of data both ways, in several records.
     let big = vec![0x5au8; 100_000];
     exchange_data(&mut client, &mut server, &big).unwrap();
+    // The client updates its keys and asks the server to update too; data keeps flowing
+    // both ways, several generations deep.
+    for _ in 0..3 {
+        client.refresh_traffic_keys().unwrap();
+        server.refresh_traffic_keys().unwrap();
+        drive(&mut client, &mut server).unwrap();
+        exchange_data(&mut client, &mut server, b"after KeyUpdate").unwrap();
+    }
     client.writer().write_all(b"tail").unwrap();
     drive(&mut client, &mut server).unwrap();
     let mut tail = [0u8; 4];

@@ -518,12 +518,13 @@ impl State for ExpectFinished {
             suite,
             resumption,
         };
-        Ok(Box::new(Traffic13 {
+        Ok(Traffic13::start(
+            core,
             suite,
-            read_secret: server_ap,
-            write_secret: client_ap,
-            hooks: Some(Box::new(hooks)),
-        }))
+            server_ap,
+            client_ap,
+            Some(Box::new(hooks)),
+        ))
     }
 }
 

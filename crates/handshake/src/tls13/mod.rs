@@ -136,12 +136,91 @@ pub(crate) trait PostHandshake: Send {
     ) -> Result<(), Error>;
 }
 
+/// The TLS 1.3 application traffic secrets in use, kept by the connection core so that
+/// either side can update its keys (RFC 8446 §4.6.3, §7.2).
+pub(crate) struct Tls13Traffic {
+    pub(crate) suite: CipherSuite,
+    pub(crate) read: ApplicationTrafficSecret,
+    pub(crate) write: ApplicationTrafficSecret,
+}
+
+impl Core {
+    /// Sends KeyUpdate and switches our write keys to the next generation.
+    pub(crate) fn send_key_update(&mut self, request: KeyUpdateRequest) -> Result<(), Error> {
+        let traffic = self.tls13_traffic.take().ok_or_else(|| {
+            Error::Config("KeyUpdate needs an established TLS 1.3 connection".into())
+        })?;
+        let result = (|| {
+            self.queue_handshake(&HandshakeMessage::KeyUpdate(request))?;
+            self.flush_flight()?;
+            let next = traffic.write.next().map_err(ks)?;
+            self.write_cipher = Some(cipher_for(
+                self,
+                traffic.suite,
+                next.traffic_keys(traffic.suite.aead),
+            )?);
+            Ok(next)
+        })();
+        match result {
+            Ok(next) => {
+                self.tls13_traffic = Some(Tls13Traffic {
+                    write: next,
+                    ..traffic
+                });
+                Ok(())
+            }
+            Err(e) => {
+                self.tls13_traffic = Some(traffic);
+                Err(e)
+            }
+        }
+    }
+
+    /// Follows the peer's KeyUpdate: next read keys, and answer if asked.
+    fn receive_key_update(&mut self, request: KeyUpdateRequest) -> Result<(), Error> {
+        self.joiner_check_aligned()?;
+        let traffic = self
+            .tls13_traffic
+            .take()
+            .ok_or_else(|| Error::internal("no TLS 1.3 traffic secrets"))?;
+        let next = traffic.read.next().map_err(ks)?;
+        self.read_cipher = Some(cipher_for(
+            self,
+            traffic.suite,
+            next.traffic_keys(traffic.suite.aead),
+        )?);
+        self.tls13_traffic = Some(Tls13Traffic {
+            read: next,
+            ..traffic
+        });
+        self.trace(
+            Direction::Local,
+            format_args!("peer updated its traffic keys"),
+        );
+        if request == KeyUpdateRequest::UpdateRequested {
+            self.send_key_update(KeyUpdateRequest::UpdateNotRequested)?;
+        }
+        Ok(())
+    }
+}
+
 /// After the handshake: KeyUpdate both ways (RFC 8446 §4.6.3) and NewSessionTicket.
 pub(crate) struct Traffic13 {
-    pub(crate) suite: CipherSuite,
-    pub(crate) read_secret: ApplicationTrafficSecret,
-    pub(crate) write_secret: ApplicationTrafficSecret,
     pub(crate) hooks: Option<Box<dyn PostHandshake>>,
+}
+
+impl Traffic13 {
+    /// Enters the traffic phase with the application secrets.
+    pub(crate) fn start(
+        core: &mut Core,
+        suite: CipherSuite,
+        read: ApplicationTrafficSecret,
+        write: ApplicationTrafficSecret,
+        hooks: Option<Box<dyn PostHandshake>>,
+    ) -> Box<dyn State> {
+        core.tls13_traffic = Some(Tls13Traffic { suite, read, write });
+        Box::new(Traffic13 { hooks })
+    }
 }
 
 impl State for Traffic13 {
@@ -151,31 +230,7 @@ impl State for Traffic13 {
                 msg: HandshakeMessage::KeyUpdate(request),
                 ..
             } => {
-                core.joiner_check_aligned()?;
-                let next_read = self.read_secret.next().map_err(ks)?;
-                core.read_cipher = Some(cipher_for(
-                    core,
-                    self.suite,
-                    next_read.traffic_keys(self.suite.aead),
-                )?);
-                self.read_secret = next_read;
-                core.trace(
-                    Direction::Local,
-                    format_args!("peer updated its traffic keys"),
-                );
-                if request == KeyUpdateRequest::UpdateRequested {
-                    core.queue_handshake(&HandshakeMessage::KeyUpdate(
-                        KeyUpdateRequest::UpdateNotRequested,
-                    ))?;
-                    core.flush_flight()?;
-                    let next_write = self.write_secret.next().map_err(ks)?;
-                    core.write_cipher = Some(cipher_for(
-                        core,
-                        self.suite,
-                        next_write.traffic_keys(self.suite.aead),
-                    )?);
-                    self.write_secret = next_write;
-                }
+                core.receive_key_update(request)?;
                 Ok(self)
             }
             Msg::Handshake {

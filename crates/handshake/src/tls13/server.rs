@@ -632,11 +632,6 @@ impl State for ExpectClientFinished {
         }
         core.complete_handshake()?;
         core.trace(Direction::Local, format_args!("handshake complete"));
-        Ok(Box::new(Traffic13 {
-            suite,
-            read_secret: client_ap,
-            write_secret: server_ap,
-            hooks: None,
-        }))
+        Ok(Traffic13::start(core, suite, client_ap, server_ap, None))
     }
 }
