@@ -1,13 +1,14 @@
 //! `tlsbench aead`: the AEAD ceiling. Seals `--size`-byte records in place with each
 //! backend, first on one thread, then on `--threads` threads (rayon), and reports MB/s.
 
+use crate::report::{AeadRow, RunReport};
 use clap::Args;
 use rayon::prelude::*;
 use std::time::{Duration, Instant};
 use tlskit_crypto::{AeadAlgorithm, CryptoProvider, NONCE_LEN, TAG_LEN};
 
 /// Options of `tlsbench aead`.
-#[derive(Args, Debug)]
+#[derive(Args, Debug, serde::Serialize)]
 pub struct AeadArgs {
     /// ring, rustcrypto, openssl or all.
     #[arg(long, default_value = "all")]
@@ -24,6 +25,9 @@ pub struct AeadArgs {
     /// aes128gcm, aes256gcm, chacha20poly1305 or all.
     #[arg(long, default_value = "all")]
     aead: String,
+    /// Also write the figures as JSON to this file.
+    #[arg(long, value_name = "PATH")]
+    json: Option<std::path::PathBuf>,
 }
 
 fn parse_aeads(choice: &str) -> Result<Vec<AeadAlgorithm>, String> {
@@ -94,8 +98,16 @@ pub fn run(args: &AeadArgs) -> Result<(), String> {
         format!("{threads} thr MB/s"),
         "scaling"
     );
+    let mut rows = Vec::new();
     for provider in &providers {
         for &alg in &aeads {
+            let mut row = AeadRow {
+                backend: provider.name().to_string(),
+                aead: alg.name().to_string(),
+                size: args.size,
+                threads,
+                ..AeadRow::default()
+            };
             if provider.aead(alg).is_none() {
                 println!(
                     "{:<12} {:<18} {:>12}",
@@ -103,6 +115,7 @@ pub fn run(args: &AeadArgs) -> Result<(), String> {
                     alg.name(),
                     "unsupported"
                 );
+                rows.push(row);
                 continue;
             }
             let single = seal_rate(*provider, alg, args.size, budget)?;
@@ -121,7 +134,17 @@ pub fn run(args: &AeadArgs) -> Result<(), String> {
                 multi / 1e6,
                 multi / single
             );
+            row.single_core_bytes_per_s = Some(single);
+            row.multi_core_bytes_per_s = Some(multi);
+            rows.push(row);
         }
+    }
+    if let Some(path) = &args.json {
+        let options = serde_json::to_value(args).map_err(|e| format!("options: {e}"))?;
+        let mut report = RunReport::new("aead", options);
+        report.aead = rows;
+        let written = report.write(Some(path))?;
+        eprintln!("tlsbench: results written to {}", written.display());
     }
     Ok(())
 }

@@ -1,9 +1,9 @@
 //! A description of the machine a figure was measured on.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// CPU model, core count and OS, recorded with every result.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MachineInfo {
     /// `model name` from /proc/cpuinfo.
     pub cpu_model: String,

@@ -1,50 +1,64 @@
 //! tlsbench: the load generator and benchmark server of tlskit.
 //!
-//! Subcommands available now:
-//! - `tlsbench aead --backend all [--size 16384] [--threads T] [--seconds S]`: raw AEAD seal
-//!   throughput of each backend, on one core and across cores (rayon): the ceiling the
-//!   record layer is compared with.
-//! - `tlsbench caps [--backend all]`: each backend's capability list.
+//! - `tlsbench [OPTIONS]`: a load (in-process server, or `--connect HOST:PORT`); prints a
+//!   table and writes JSON.
+//! - `tlsbench serve`: the benchmark server alone.
+//! - `tlsbench scale`: the load at 1, 2, ... N threads.
+//! - `tlsbench aead`: the AEAD ceiling per backend.
+//! - `tlsbench caps`: each backend's capability list.
+//! - `tlsbench report DIR`: Markdown summary and SVG plots of a results directory.
 
-use clap::{Parser, Subcommand};
+use clap::Parser;
+use tlsbench::cli::{Cli, Command, LoadArgs};
+use tlsbench::report::{self, RunReport};
+use tlsbench::{aead, load, plot, scale, serve};
 
-use tlsbench::aead;
-
-#[derive(Parser, Debug)]
-#[command(
-    name = "tlsbench",
-    version,
-    about = "TLS load generator and benchmark server (tlskit)"
-)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand, Debug)]
-enum Command {
-    /// Raw AEAD seal throughput per backend, single core and across cores.
-    Aead(aead::AeadArgs),
-    /// Print each backend's capability list.
-    Caps {
-        /// ring, rustcrypto, openssl or all.
-        #[arg(long, default_value = "all")]
-        backend: String,
-    },
+/// Prints the results, writes the JSON, and returns whether everything succeeded.
+fn finish(report: &RunReport, args: &LoadArgs) -> Result<bool, String> {
+    if !report.scale.is_empty() {
+        print!("{}", report::scale_table(&report.scale));
+        println!();
+    }
+    if !report.results.is_empty() && report.kind == "load" {
+        print!("{}", report::table(&report.results));
+    }
+    for f in &report.failed_runs {
+        println!("{}: could not run: {}", f.backend, f.error);
+    }
+    if !args.no_json {
+        let path = report.write(args.json.as_deref())?;
+        eprintln!("tlsbench: results written to {}", path.display());
+    }
+    let clean = report.failed_runs.is_empty() && report.results.iter().all(|r| r.failed == 0);
+    Ok(clean)
 }
 
 fn main() {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Aead(args) => aead::run(&args),
-        Command::Caps { backend } => tlskit_providers::select(&backend).map(|providers| {
+        None => load::command(&cli.load).and_then(|r| finish(&r, &cli.load)),
+        Some(Command::Scale(args)) => scale::command(&args).and_then(|r| finish(&r, &args.load)),
+        Some(Command::Serve(args)) => serve::run(&args).map(|()| true),
+        Some(Command::Aead(args)) => aead::run(&args).map(|()| true),
+        Some(Command::Caps { backend }) => tlskit_providers::select(&backend).map(|providers| {
             for p in providers {
                 println!("{}  ({})", p.capabilities(), p.description());
             }
+            true
+        }),
+        Some(Command::Report(args)) => plot::write_report(&args.dir).map(|files| {
+            for f in files {
+                println!("{}", f.display());
+            }
+            true
         }),
     };
-    if let Err(e) = result {
-        eprintln!("tlsbench: {e}");
-        std::process::exit(2);
+    match result {
+        Ok(true) => {}
+        Ok(false) => std::process::exit(1),
+        Err(e) => {
+            eprintln!("tlsbench: {e}");
+            std::process::exit(2);
+        }
     }
 }

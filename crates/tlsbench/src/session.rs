@@ -122,6 +122,8 @@ pub enum CertKind {
     /// ECDSA on P-384 with SHA-384.
     EcdsaP384,
     /// RSA 2048-bit key (PKCS#1 v1.5 / PSS signatures).
+    #[value(name = "rsa-2048")]
+    #[serde(rename = "rsa-2048")]
     Rsa2048,
     /// Ed25519.
     Ed25519,
