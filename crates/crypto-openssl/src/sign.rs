@@ -111,14 +111,14 @@ fn ed25519_pkcs8_body<'a>(
         body.read(tag::OCTET_STRING)
             .ok_or(CryptoError::InvalidKey)?,
     );
-    let seed: [u8; 32] = private
+    let seed_bytes = private
         .read(tag::OCTET_STRING)
-        .and_then(|s| s.try_into().ok())
         .ok_or(CryptoError::InvalidKey)?;
-    let seed = Zeroizing::new(seed);
-    if !private.is_empty() {
+    let mut seed = Zeroizing::new([0u8; 32]);
+    if seed_bytes.len() != seed.len() || !private.is_empty() {
         return Err(CryptoError::InvalidKey);
     }
+    seed.copy_from_slice(seed_bytes);
     if body.peek_tag() == Some(0xa0) {
         body.read_any(); // [0] attributes: nothing tlskit uses
     }
