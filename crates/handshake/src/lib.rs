@@ -21,7 +21,11 @@ mod server;
 pub mod session;
 mod state;
 mod stream;
+#[cfg(test)]
+extern crate self as tlskit_handshake;
 pub mod suites;
+#[cfg(test)]
+mod tests;
 pub mod ticketer;
 mod tls12;
 mod tls13;

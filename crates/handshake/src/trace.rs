@@ -129,6 +129,22 @@ pub(crate) fn describe(msg: &HandshakeMessage<'_>) -> String {
             let exts: Vec<String> = e.types().map(|t| format!("{t:?}")).collect();
             format!("EncryptedExtensions extensions=[{}]", exts.join(", "))
         }
-        other => format!("{:?}", other.typ()),
+        HandshakeMessage::ServerHelloDone => "ServerHelloDone".into(),
+        HandshakeMessage::HelloRequest => "HelloRequest".into(),
+        HandshakeMessage::EndOfEarlyData => "EndOfEarlyData".into(),
+        HandshakeMessage::KeyUpdate(r) => format!("KeyUpdate request_update={r:?}"),
+        HandshakeMessage::CertificateRequest13(cr) => format!(
+            "CertificateRequest certificate_request_context=({} bytes) extensions=[{}]",
+            cr.certificate_request_context.len(),
+            cr.extensions
+                .types()
+                .map(|t| format!("{t:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        HandshakeMessage::CertificateStatus(r) => {
+            format!("CertificateStatus ocsp_response=({} bytes)", r.len())
+        }
+        HandshakeMessage::MessageHash(h) => format!("message_hash {}", Hex(h)),
     }
 }

@@ -261,6 +261,10 @@ pub(crate) fn handle_server_hello(
     server_hs.log(&*config.common.key_log, &random);
     core.set_version(ProtocolVersion::Tls13);
     core.read_cipher = Some(cipher_for(core, suite, server_hs.traffic_keys(suite.aead))?);
+    // From here on we write under the client handshake key (an alert about the server's
+    // flight included), preceded by the compatibility CCS (RFC 8446 Appendix D.4).
+    core.send_ccs()?;
+    core.write_cipher = Some(cipher_for(core, suite, client_hs.traffic_keys(suite.aead))?);
     core.negotiated.suite = Some(suite);
     core.negotiated.group = Some(group);
     core.negotiated.resumed = psk.is_some();
@@ -492,9 +496,7 @@ impl State for ExpectFinished {
         }
         core.read_cipher = Some(cipher_for(core, suite, server_ap.traffic_keys(suite.aead))?);
 
-        // Our flight: (compatibility CCS) [Certificate CertificateVerify] Finished.
-        core.send_ccs()?;
-        core.write_cipher = Some(cipher_for(core, suite, client_hs.traffic_keys(suite.aead))?);
+        // Our flight: [Certificate CertificateVerify] Finished.
         if let Some((context, schemes)) = cert_request {
             send_client_certificate(core, &config, &context, &schemes, &mut transcript)?;
         }

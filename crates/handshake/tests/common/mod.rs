@@ -94,8 +94,37 @@ impl Pki {
     }
 
     fn leaf(&self, kind: KeyKind, names: &[&str], eku: ExtendedKeyUsagePurpose) -> Identity {
+        self.leaf_with(kind, names, eku, None)
+    }
+
+    /// A server certificate valid only between two (year, month, day) dates.
+    pub fn server_with_validity(
+        &self,
+        kind: KeyKind,
+        from: (i32, u8, u8),
+        to: (i32, u8, u8),
+    ) -> Identity {
+        self.leaf_with(
+            kind,
+            &["localhost"],
+            ExtendedKeyUsagePurpose::ServerAuth,
+            Some((from, to)),
+        )
+    }
+
+    fn leaf_with(
+        &self,
+        kind: KeyKind,
+        names: &[&str],
+        eku: ExtendedKeyUsagePurpose,
+        validity: Option<((i32, u8, u8), (i32, u8, u8))>,
+    ) -> Identity {
         let k = key(kind);
         let mut p = CertificateParams::new(Vec::<String>::new()).expect("params");
+        if let Some((from, to)) = validity {
+            p.not_before = rcgen::date_time_ymd(from.0, from.1, from.2);
+            p.not_after = rcgen::date_time_ymd(to.0, to.1, to.2);
+        }
         p.distinguished_name
             .push(DnType::CommonName, "tlskit test leaf");
         for n in names {
