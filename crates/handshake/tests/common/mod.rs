@@ -54,6 +54,9 @@ fn ca_params(name: &str) -> CertificateParams {
     p
 }
 
+/// A calendar date: (year, month, day).
+pub type Ymd = (i32, u8, u8);
+
 /// A PEM-able chain and key.
 pub struct Identity {
     pub chain: Vec<Vec<u8>>,
@@ -117,7 +120,7 @@ impl Pki {
         kind: KeyKind,
         names: &[&str],
         eku: ExtendedKeyUsagePurpose,
-        validity: Option<((i32, u8, u8), (i32, u8, u8))>,
+        validity: Option<(Ymd, Ymd)>,
     ) -> Identity {
         let k = key(kind);
         let mut p = CertificateParams::new(Vec::<String>::new()).expect("params");
