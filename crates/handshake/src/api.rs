@@ -89,6 +89,19 @@ macro_rules! connection_methods {
                 self.inner.send_close_notify()
             }
 
+            /// A server handshake paused for its signature (see
+            /// [`ServerConfig::defer_signatures`](crate::ServerConfig::defer_signatures)):
+            /// what to sign.
+            pub fn signature_request(&self) -> Option<&crate::SignatureRequest> {
+                self.inner.signature_request()
+            }
+
+            /// Resumes a paused handshake with the signature over
+            /// `signature_request().message`.
+            pub fn supply_signature(&mut self, signature: Vec<u8>) -> Result<(), Error> {
+                self.inner.supply_signature(signature)
+            }
+
             /// TLS 1.3: updates our traffic keys and asks the peer to update its own
             /// (KeyUpdate, RFC 8446 §4.6.3). An error on TLS 1.2 or before the handshake.
             pub fn refresh_traffic_keys(&mut self) -> Result<(), Error> {

@@ -266,6 +266,10 @@ pub struct ServerConfig {
     pub tls13_tickets: usize,
     /// Prefer the server's suite order over the client's (default true).
     pub prefer_server_order: bool,
+    /// Pause each full handshake at the server's signature (TLS 1.2 ServerKeyExchange,
+    /// TLS 1.3 CertificateVerify) so the application can sign elsewhere — another thread,
+    /// an HSM, a remote signer — and resume with `supply_signature` (default false).
+    pub defer_signatures: bool,
 }
 
 impl ServerConfig {
@@ -286,6 +290,7 @@ impl ServerConfig {
             ticketer: Some(ticketer),
             tls13_tickets: 1,
             prefer_server_order: true,
+            defer_signatures: false,
         })
     }
 }

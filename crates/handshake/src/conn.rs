@@ -75,6 +75,8 @@ pub(crate) struct Core {
     /// compatibility, RFC 8446 §5 / Appendix D.4).
     pub(crate) tolerate_ccs: bool,
     pub(crate) trace: Option<TraceSink>,
+    /// Pause the handshake for the application to make the server's signature.
+    pub(crate) defer_signatures: bool,
     /// TLS 1.3 application traffic secrets, once the handshake is done.
     pub(crate) tls13_traffic: Option<crate::tls13::Tls13Traffic>,
     /// Application data received while keys are changing is rejected.
@@ -111,6 +113,7 @@ impl Core {
             tolerate_ccs: false,
             trace: None,
             tls13_traffic: None,
+            defer_signatures: false,
             max_plaintext_buffer: 16 * 1024 * 1024,
         }
     }
@@ -551,6 +554,31 @@ impl Connection {
             self.core.close_sent = true;
             self.core
                 .send_alert(AlertLevel::Warning, AlertDescription::CloseNotify);
+        }
+    }
+
+    /// The signature the paused handshake waits for.
+    pub(crate) fn signature_request(&self) -> Option<&crate::state::SignatureRequest> {
+        self.state.as_ref().and_then(|s| s.signature_request())
+    }
+
+    /// Resumes the handshake with the application's signature (bad signatures are caught
+    /// by the peer, which then aborts).
+    pub(crate) fn supply_signature(&mut self, signature: Vec<u8>) -> Result<(), Error> {
+        let state = self.state.take().ok_or(Error::Closed)?;
+        match state.supply_signature(&mut self.core, signature) {
+            Ok(next) => {
+                self.state = Some(next);
+                // Records that arrived while paused can now be processed.
+                self.process_new_packets()
+            }
+            Err(e) => {
+                if let Some(alert) = e.alert() {
+                    self.core.send_alert(AlertLevel::Fatal, alert);
+                }
+                self.core.error = Some(e.clone());
+                Err(e)
+            }
         }
     }
 

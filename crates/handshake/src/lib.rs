@@ -39,6 +39,7 @@ pub use config::{
 pub use conn::{Negotiated, Side};
 pub use error::Error;
 pub use server::ServerConnection;
+pub use state::SignatureRequest;
 pub use stream::Stream;
 pub use suites::{CipherSuite, ProtocolVersion};
 pub use trace::TraceSink;

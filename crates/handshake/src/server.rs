@@ -126,6 +126,7 @@ impl ServerConnection {
             config.common.max_handshake_message,
         );
         core.trace = trace;
+        core.defer_signatures = config.defer_signatures;
         Ok(ServerConnection {
             inner: Connection::new(core, Box::new(ExpectClientHello { config })),
         })

@@ -255,61 +255,103 @@ pub(crate) fn handle_client_hello(
     signed.extend_from_slice(&client_random);
     signed.extend_from_slice(&server_random);
     signed.extend_from_slice(&params_bytes);
-    let signature = cert.key.sign(scheme, &signed)?;
-    let ske = ServerKeyExchange {
-        params,
-        signed_params: DigitallySigned {
-            algorithm: WireScheme(scheme.code()),
-            signature: &signature,
+    let flight = Flight12 {
+        hs: ServerHs {
+            config,
+            client_random,
+            server_random,
+            suite,
+            transcript,
+            ems,
+            session_id,
+            send_ticket,
+            server_name,
         },
-    };
-    let range = core.queue_handshake(&HandshakeMessage::ServerKeyExchange(ske))?;
-    transcript.add_message(core.flight_bytes(range));
-
-    let mut requested_schemes = Vec::new();
-    if client_auth {
-        requested_schemes = common.signature_schemes.clone();
-        let types = [
-            ClientCertificateType::RSA_SIGN,
-            ClientCertificateType::ECDSA_SIGN,
-        ];
-        let schemes: Vec<WireScheme> = requested_schemes
-            .iter()
-            .map(|s| WireScheme(s.code()))
-            .collect();
-        let cr = CertificateRequest12 {
-            certificate_types: List::new(&types),
-            supported_signature_algorithms: List::new(&schemes),
-            certificate_authorities: List::empty(),
-        };
-        let range = core.queue_handshake(&HandshakeMessage::CertificateRequest12(cr))?;
-        transcript.add_message(core.flight_bytes(range));
-    }
-    let range = core.queue_handshake(&HandshakeMessage::ServerHelloDone)?;
-    transcript.add_message(core.flight_bytes(range));
-    core.flush_flight()?;
-
-    let hs = ServerHs {
-        config,
-        client_random,
-        server_random,
-        suite,
-        transcript,
-        ems,
-        session_id,
-        send_ticket,
-        server_name,
-    };
-    let kx_state = KeyExchangePending {
-        hs,
         kx,
-        requested_schemes,
-        client_spki: None,
+        group,
+        scheme,
+        client_auth,
     };
-    if client_auth {
-        Ok(Box::new(ExpectClientCertificate(kx_state)))
-    } else {
-        Ok(Box::new(ExpectClientKeyExchange(kx_state)))
+    if core.defer_signatures {
+        let request = crate::state::SignatureRequest {
+            scheme,
+            message: signed,
+            key: cert.key.clone(),
+        };
+        return Ok(crate::state::AwaitingSignature::new(
+            request,
+            Box::new(move |core, sig| flight.finish(core, sig)),
+        ));
+    }
+    let signature = cert.key.sign(scheme, &signed)?;
+    flight.finish(core, signature)
+}
+
+/// The rest of the server's first flight once the ServerKeyExchange signature exists:
+/// ServerKeyExchange [CertificateRequest] ServerHelloDone (RFC 5246 §7.4.3–§7.4.5).
+struct Flight12 {
+    hs: ServerHs,
+    kx: Box<dyn tlskit_crypto::ActiveKeyExchange>,
+    group: tlskit_crypto::NamedGroup,
+    scheme: SignatureScheme,
+    client_auth: bool,
+}
+
+impl Flight12 {
+    fn finish(self, core: &mut Core, signature: Vec<u8>) -> Result<Box<dyn State>, Error> {
+        let Flight12 {
+            mut hs,
+            kx,
+            group,
+            scheme,
+            client_auth,
+        } = self;
+        let params = EcdheParams {
+            named_group: WireGroup(group.code()),
+            public: kx.public_key(),
+        };
+        let ske = ServerKeyExchange {
+            params,
+            signed_params: DigitallySigned {
+                algorithm: WireScheme(scheme.code()),
+                signature: &signature,
+            },
+        };
+        let range = core.queue_handshake(&HandshakeMessage::ServerKeyExchange(ske))?;
+        hs.transcript.add_message(core.flight_bytes(range));
+        let mut requested_schemes = Vec::new();
+        if client_auth {
+            requested_schemes = hs.config.common.signature_schemes.clone();
+            let types = [
+                ClientCertificateType::RSA_SIGN,
+                ClientCertificateType::ECDSA_SIGN,
+            ];
+            let schemes: Vec<WireScheme> = requested_schemes
+                .iter()
+                .map(|s| WireScheme(s.code()))
+                .collect();
+            let cr = CertificateRequest12 {
+                certificate_types: List::new(&types),
+                supported_signature_algorithms: List::new(&schemes),
+                certificate_authorities: List::empty(),
+            };
+            let range = core.queue_handshake(&HandshakeMessage::CertificateRequest12(cr))?;
+            hs.transcript.add_message(core.flight_bytes(range));
+        }
+        let range = core.queue_handshake(&HandshakeMessage::ServerHelloDone)?;
+        hs.transcript.add_message(core.flight_bytes(range));
+        core.flush_flight()?;
+        let kx_state = KeyExchangePending {
+            hs,
+            kx,
+            requested_schemes,
+            client_spki: None,
+        };
+        if client_auth {
+            Ok(Box::new(ExpectClientCertificate(kx_state)))
+        } else {
+            Ok(Box::new(ExpectClientKeyExchange(kx_state)))
+        }
     }
 }
 

@@ -312,60 +312,145 @@ pub(crate) fn handle_client_hello(
         let range = core.queue_handshake(&msg)?;
         transcript.add_message(core.flight_bytes(range));
         let content = certificate_verify_message(Side::Server, transcript.current().as_bytes());
-        let signature = cert.key.sign(*scheme, &content)?;
-        let cv = HandshakeMessage::CertificateVerify(DigitallySigned {
-            algorithm: WireScheme(scheme.code()),
-            signature: &signature,
-        });
-        let range = core.queue_handshake(&cv)?;
-        transcript.add_message(core.flight_bytes(range));
-        core.negotiated.signature_scheme = Some(*scheme);
+        let key = cert.key.clone();
+        let scheme = *scheme;
+        let flight = Flight13 {
+            config,
+            suite,
+            group,
+            transcript,
+            handshake_secret,
+            server_hs,
+            client_hs,
+            client_random,
+            server_name,
+            requested,
+        };
+        let resume = move |core: &mut Core, signature: Vec<u8>| {
+            flight.finish(core, Some((scheme, signature)))
+        };
+        if flight_config_defers(core) {
+            return Ok(crate::state::AwaitingSignature::new(
+                crate::state::SignatureRequest {
+                    scheme,
+                    message: content,
+                    key,
+                },
+                Box::new(resume),
+            ));
+        }
+        let signature = key.sign(scheme, &content)?;
+        return resume(core, signature);
     }
-    let finished = server_hs
-        .finished_key()
-        .and_then(|k| k.verify_data(&transcript.current()))
-        .map_err(ks)?;
-    let range = core.queue_handshake(&HandshakeMessage::Finished(finished.as_bytes()))?;
-    transcript.add_message(core.flight_bytes(range));
-    core.flush_flight()?;
-
-    let server_finished_hash = transcript.current();
-    let master = handshake_secret.into_master_secret().map_err(ks)?;
-    let client_ap = master
-        .application_traffic_secret(Side::Client, &server_finished_hash)
-        .map_err(ks)?;
-    let server_ap = master
-        .application_traffic_secret(Side::Server, &server_finished_hash)
-        .map_err(ks)?;
-    client_ap.log(&*common.key_log, &client_random);
-    server_ap.log(&*common.key_log, &client_random);
-    if let Ok(exporter) = master.exporter_master_secret(&server_finished_hash) {
-        exporter.log(&*common.key_log, &client_random);
-    }
-    // Half-RTT: our application data may go out under the server application key.
-    core.write_cipher = Some(cipher_for(core, suite, server_ap.traffic_keys(suite.aead))?);
-    core.trace(
-        Direction::Local,
-        format_args!(
-            "chose TLSv1.3 {} group={} resumed={}",
-            suite.name,
-            group.name(),
-            core.negotiated.resumed
-        ),
-    );
-    let hs = ServerHs13 {
+    let flight = Flight13 {
         config,
         suite,
+        group,
         transcript,
+        handshake_secret,
+        server_hs,
         client_hs,
-        master,
-        client_ap,
-        server_ap,
+        client_random,
         server_name,
+        requested,
     };
-    match requested {
-        Some(schemes) => Ok(Box::new(ExpectClientCertificate { hs, schemes })),
-        None => Ok(Box::new(ExpectClientFinished { hs })),
+    flight.finish(core, None)
+}
+
+/// Whether this server defers its handshake signature to the application.
+fn flight_config_defers(core: &Core) -> bool {
+    core.defer_signatures
+}
+
+/// The rest of the server's first flight once the CertificateVerify signature exists:
+/// CertificateVerify, Finished, application keys (RFC 8446 §4.4.3, §4.4.4, §7.1).
+struct Flight13 {
+    config: Arc<ServerConfig>,
+    suite: CipherSuite,
+    group: NamedGroup,
+    transcript: TranscriptHash,
+    handshake_secret: tlskit_keyschedule::tls13::HandshakeSecret,
+    server_hs: HandshakeTrafficSecret,
+    client_hs: HandshakeTrafficSecret,
+    client_random: [u8; 32],
+    server_name: Option<String>,
+    requested: Option<Vec<SignatureScheme>>,
+}
+
+impl Flight13 {
+    fn finish(
+        self,
+        core: &mut Core,
+        signed: Option<(SignatureScheme, Vec<u8>)>,
+    ) -> Result<Box<dyn State>, Error> {
+        let Flight13 {
+            config,
+            suite,
+            group,
+            mut transcript,
+            handshake_secret,
+            server_hs,
+            client_hs,
+            client_random,
+            server_name,
+            requested,
+        } = self;
+        let common = &config.common;
+        if let Some((scheme, signature)) = signed {
+            let cv = HandshakeMessage::CertificateVerify(DigitallySigned {
+                algorithm: WireScheme(scheme.code()),
+                signature: &signature,
+            });
+            let range = core.queue_handshake(&cv)?;
+            transcript.add_message(core.flight_bytes(range));
+            core.negotiated.signature_scheme = Some(scheme);
+        }
+        let finished = server_hs
+            .finished_key()
+            .and_then(|k| k.verify_data(&transcript.current()))
+            .map_err(ks)?;
+        let range = core.queue_handshake(&HandshakeMessage::Finished(finished.as_bytes()))?;
+        transcript.add_message(core.flight_bytes(range));
+        core.flush_flight()?;
+
+        let server_finished_hash = transcript.current();
+        let master = handshake_secret.into_master_secret().map_err(ks)?;
+        let client_ap = master
+            .application_traffic_secret(Side::Client, &server_finished_hash)
+            .map_err(ks)?;
+        let server_ap = master
+            .application_traffic_secret(Side::Server, &server_finished_hash)
+            .map_err(ks)?;
+        client_ap.log(&*common.key_log, &client_random);
+        server_ap.log(&*common.key_log, &client_random);
+        if let Ok(exporter) = master.exporter_master_secret(&server_finished_hash) {
+            exporter.log(&*common.key_log, &client_random);
+        }
+        // Half-RTT: our application data may go out under the server application key.
+        core.write_cipher = Some(cipher_for(core, suite, server_ap.traffic_keys(suite.aead))?);
+        core.trace(
+            Direction::Local,
+            format_args!(
+                "chose TLSv1.3 {} group={} resumed={}",
+                suite.name,
+                group.name(),
+                core.negotiated.resumed
+            ),
+        );
+        let hs = ServerHs13 {
+            config,
+            suite,
+            transcript,
+            client_hs,
+            master,
+            client_ap,
+            server_ap,
+            server_name,
+        };
+        match requested {
+            Some(schemes) => Ok(Box::new(ExpectClientCertificate { hs, schemes })),
+            None => Ok(Box::new(ExpectClientFinished { hs })),
+        }
     }
 }
 
