@@ -62,9 +62,24 @@ fn tls12_matrix_suites_groups_certs_all_backend_pairs() {
                     for group in NamedGroup::ALL {
                         let mut cc = cc12(client_p, &pki);
                         cc.common.cipher_suites = vec![*suite];
+                        // The client must also list an ECDSA certificate's curve
+                        // (RFC 8422 §5.1); the server's only group is the one under test.
                         cc.common.groups = vec![group];
+                        let cert_group = match key_type {
+                            KeyType::Ecdsa(tlskit_crypto::Curve::P256) => {
+                                Some(NamedGroup::Secp256r1)
+                            }
+                            KeyType::Ecdsa(tlskit_crypto::Curve::P384) => {
+                                Some(NamedGroup::Secp384r1)
+                            }
+                            _ => None,
+                        };
+                        if let Some(g) = cert_group.filter(|g| *g != group) {
+                            cc.common.groups.push(g);
+                        }
                         cc.common.versions = vec![ProtocolVersion::Tls12];
-                        let sc = server_config(server_p, id);
+                        let mut sc = server_config(server_p, id);
+                        sc.common.groups = vec![group];
                         let mut client = ClientConnection::new(Arc::new(cc), "localhost").unwrap();
                         let mut server = ServerConnection::new(Arc::new(sc)).unwrap();
                         let what = format!(
@@ -251,4 +266,19 @@ fn garbage_truncated_and_out_of_order_input_end_cleanly() {
         server.read_tls(&mut &bad[..]).unwrap();
         let _ = server.process_new_packets();
     }
+}
+
+#[test]
+fn tls12_ecdsa_certificate_curve_must_be_in_the_clients_groups() {
+    // RFC 8422 §5.1: a client offering only X25519 cannot verify a P-256 certificate's
+    // curve agreement; the server refuses instead of sending what the client rejects.
+    let pki = Pki::new();
+    let p = tlskit_providers::default_provider().unwrap();
+    let mut cc = cc12(p, &pki);
+    cc.common.groups = vec![NamedGroup::X25519];
+    let sc = server_config(p, &pki.server(KeyKind::EcdsaP256));
+    let mut client = ClientConnection::new(Arc::new(cc), "localhost").unwrap();
+    let mut server = ServerConnection::new(Arc::new(sc)).unwrap();
+    let err = drive(&mut client, &mut server).unwrap_err();
+    assert!(err.contains("handshake_failure"), "{err}");
 }

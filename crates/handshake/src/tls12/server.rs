@@ -165,8 +165,11 @@ pub(crate) fn handle_client_hello(
         .resolve(server_name.as_deref(), &client_schemes)
         .ok_or_else(|| Error::handshake_failure("no certificate for this client"))?;
     let key_type = cert.key.key_type();
-    let suite = choose_suite(&config, ch, key_type)
-        .ok_or_else(|| Error::handshake_failure("no cipher suite in common"))?;
+    let suite = choose_suite(&config, ch, key_type).ok_or_else(|| {
+        Error::handshake_failure(
+            "no cipher suite in common for this certificate (suite or ECDSA curve not offered)",
+        )
+    })?;
     let scheme = choose_scheme(&cert, key_type, &client_schemes, &common.signature_schemes)
         .ok_or_else(|| Error::handshake_failure("no signature scheme in common"))?;
     let group = match ch.extensions.supported_groups() {
@@ -401,6 +404,17 @@ fn choose_suite(
     ch: &ClientHello<'_>,
     key_type: KeyType,
 ) -> Option<CipherSuite> {
+    // RFC 8422 §5.1 / RFC 4492 §5.1: an ECDSA certificate's curve must be one the client
+    // listed in supported_groups (when it sent the extension).
+    if let (KeyType::Ecdsa(curve), Some(groups)) = (key_type, ch.extensions.supported_groups()) {
+        let group = match curve {
+            tlskit_crypto::Curve::P256 => tlskit_crypto::NamedGroup::Secp256r1,
+            tlskit_crypto::Curve::P384 => tlskit_crypto::NamedGroup::Secp384r1,
+        };
+        if !groups.contains(&WireGroup(group.code())) {
+            return None;
+        }
+    }
     let usable = |s: &CipherSuite| s.tls12_auth.is_some_and(|a| a.accepts(key_type));
     let ours = config
         .common
