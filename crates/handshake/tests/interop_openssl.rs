@@ -369,7 +369,13 @@ fn tlskit_client_to_s_server_suites_certs_groups_all_backends() {
                 cc.common.cipher_suites = vec![suite];
                 let result = tlskit_request(&Arc::new(cc), server.addr(), GET, false)
                     .and_then(|out| check_www_page(&out, Some(suite), false).map(|()| out))
-                    .map(|out| format!("{} group={:?}", out.suite.unwrap_or("?"), out.group))
+                    .map(|out| {
+                        format!(
+                            "{} {}",
+                            out.suite.unwrap_or("?"),
+                            out.group.map_or("?", |g| g.name())
+                        )
+                    })
                     .map_err(|e| format!("{e}\n{}", server.diagnostics()));
                 m.record(
                     "tlskit → s_server",
