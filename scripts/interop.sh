@@ -163,9 +163,9 @@ for b in "${BACKENDS[@]}"; do
         check "[$b] curl --tls-max 1.2" "$log" "protocol: TLSv1.2" "request: GET /tls12"
 
         log="$work/curl10-$b.log"
-        timeout "$TIMEOUT" curl -sS --http1.0 "${ca[@]}" "$url/old" >"$log" 2>&1
-        check "[$b] curl --http1.0 (server closes with close_notify)" "$log" \
-            "request: GET /old HTTP/1.0"
+        timeout "$TIMEOUT" curl -sS -v --tls-max 1.2 --http1.0 "${ca[@]}" "$url/old" >"$log" 2>&1
+        check "[$b] curl --tls-max 1.2 --http1.0 (server ends with close_notify)" "$log" \
+            "request: GET /old HTTP/1.0" "protocol: TLSv1.2" "(IN), TLS alert, close notify"
 
         log="$work/curl-keepalive-$b.log"
         timeout "$TIMEOUT" curl -sS -v "${ca[@]}" "$url/one" "$url/two" >"$log" 2>&1
