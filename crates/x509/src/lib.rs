@@ -53,6 +53,6 @@ pub use verifier::{
     ClientCertVerifier, ServerCertVerifier, WebPkiClientVerifier, WebPkiServerVerifier,
 };
 pub use verify::{
-    check_name, end_entity_key, verify_chain, EndEntityKey, PathElement, VerifiedPath,
-    VerifyOptions, HARD_MAX_PATH_LEN,
+    audit_anchors, check_name, end_entity_key, verify_chain, EndEntityKey, PathElement,
+    VerifiedPath, VerifyOptions, HARD_MAX_PATH_LEN,
 };

@@ -442,3 +442,62 @@ fn check_ca(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ip_like_common_names() {
+        for ip in [
+            "0xC0A80101",
+            "192.168.001.001",
+            "10.1",
+            "2001:DB8::1",
+            "2001:0db8:0000:0000:0000:0000:0000:0001",
+        ] {
+            assert!(looks_like_ip_address(ip.as_bytes()), "{ip}");
+        }
+        for not_ip in ["example.com", "foo", "1.2.3.4.5", "0xZZ", "::g"] {
+            assert!(!looks_like_ip_address(not_ip.as_bytes()), "{not_ip}");
+        }
+    }
+
+    #[test]
+    fn common_name_consistency() {
+        let dns: [&[u8]; 2] = [b"www.example.com", b"*.api.example.com"];
+        let ips = ["192.168.1.1".to_string()];
+        assert!(check_common_name(b"www.example.com", &dns, &ips).is_ok());
+        assert!(check_common_name(b"192.168.1.1", &dns, &ips).is_ok());
+        assert!(
+            check_common_name(b"example.com", &dns, &ips).is_ok(),
+            "parent domain"
+        );
+        assert!(
+            check_common_name(b"Some Org Label", &dns, &ips).is_ok(),
+            "not name-like"
+        );
+        assert!(check_common_name(b"192.168.001.001", &dns, &ips).is_err());
+        assert!(check_common_name(b"WWW.example.com", &dns, &ips).is_err());
+        assert!(check_common_name(b"other.example.org", &dns, &ips).is_err());
+        assert!(check_common_name("t\u{e9}st.example.com".as_bytes(), &dns, &ips).is_err());
+        // Only IP SANs: a host-like CN is not checked against anything.
+        assert!(check_common_name(b"example.com", &[], &ips).is_ok());
+    }
+
+    #[test]
+    fn serial_numbers() {
+        assert!(check_serial(&[0x01], 0).is_ok());
+        assert!(check_serial(&[0x00], 0).is_err());
+        assert!(check_serial(&[0x80], 0).is_err());
+        let mut twenty = vec![0x7f; 20];
+        assert!(check_serial(&twenty, 0).is_ok());
+        twenty.insert(0, 0);
+        twenty[1] = 0x80;
+        assert!(
+            check_serial(&twenty, 0).is_ok(),
+            "20 octets with a sign byte"
+        );
+        assert!(check_serial(&[0x7f; 21], 0).is_err());
+    }
+}

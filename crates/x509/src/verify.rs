@@ -143,6 +143,36 @@ pub fn end_entity_key(end_entity: &[u8]) -> Result<EndEntityKey, CertError> {
     })
 }
 
+/// Checks every certificate-backed anchor of `roots` the way validation checks a trust
+/// anchor's certificate when [`VerifyOptions::check_anchor_certificates`] is on, and
+/// returns those that would be refused, with why (old roots in system stores may lack a
+/// subjectKeyIdentifier or a critical basicConstraints).
+pub fn audit_anchors(
+    roots: &RootStore,
+    purpose: Purpose,
+    now: UnixTime,
+) -> Vec<(usize, CertError)> {
+    let rules = LeafRules {
+        purpose,
+        leaf_key_usage: 0,
+    };
+    roots
+        .anchors()
+        .iter()
+        .enumerate()
+        .filter_map(|(i, anchor)| {
+            let der = anchor.certificate()?;
+            let result = Certificate::from_der(der)
+                .map_err(|e| CertError::from_der(0, e))
+                .and_then(|cert| {
+                    profile::check(&cert, 0, Role::Anchor, rules)?;
+                    profile::check_validity(&cert, 0, now)
+                });
+            result.err().map(|e| (i, e))
+        })
+        .collect()
+}
+
 /// Validates `end_entity` for `purpose` at `now`: builds a path through
 /// `intermediates` to an anchor in `roots` and checks it; with `server_name`, also
 /// checks the leaf is valid for that name (RFC 6125 §6, no Common Name fallback).
@@ -373,6 +403,23 @@ impl<'a> Builder<'a, '_> {
             return Err(CertError::UnknownIssuer { index: child_index });
         };
         let is_anchor = matches!(candidate.source, PathElement::Anchor(_));
+        // The end-entity certificate itself is trusted (a self-signed server certificate
+        // pinned as an anchor): the path is the leaf and its own signature.
+        if is_anchor && child_index == 0 && candidate.cert.map(|c| c.der()) == Some(child.der()) {
+            self.verify_signature(
+                candidate.spki,
+                child.signature_algorithm,
+                child.tbs(),
+                child.signature,
+                child_index,
+            )?;
+            path.push(candidate);
+            let result = self.check_complete_path(path);
+            if result.is_err() {
+                path.pop();
+            }
+            return result;
+        }
         // A CA (same name and key) already on the path would make a loop.
         if path
             .iter()

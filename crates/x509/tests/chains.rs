@@ -628,6 +628,125 @@ fn system_store_loads_when_present() {
 }
 
 #[test]
+fn a_trusted_self_signed_leaf_validates_alone() {
+    let key = pki::key(Alg::EcdsaP256);
+    let params = pki::leaf_params(&["localhost"]);
+    let der = params.self_signed(&key).expect("self-sign").der().to_vec();
+    let mut roots = RootStore::new();
+    roots.add_der(&der).expect("parses");
+    let path =
+        verify(&roots, &der, &[], "localhost", &VerifyOptions::default()).expect("pinned leaf");
+    assert_eq!(
+        path.elements(),
+        &[PathElement::EndEntity, PathElement::Anchor(0)]
+    );
+    assert!(matches!(
+        verify(&roots, &der, &[], "example.com", &VerifyOptions::default()),
+        Err(CertError::NameMismatch { .. })
+    ));
+    // Not trusted: no issuer.
+    assert_eq!(
+        verify(
+            &RootStore::new(),
+            &der,
+            &[],
+            "localhost",
+            &VerifyOptions::default()
+        )
+        .unwrap_err(),
+        CertError::UnknownIssuer { index: 0 }
+    );
+}
+
+fn policy_ext(oid: &[u64], content: &[u8], critical: bool) -> rcgen::CustomExtension {
+    let mut ext = rcgen::CustomExtension::from_oid_content(oid, content.to_vec());
+    ext.set_criticality(critical);
+    ext
+}
+
+#[test]
+fn require_explicit_policy() {
+    // policyConstraints { requireExplicitPolicy 0 } (critical, RFC 5280 §4.2.1.11).
+    let require = || policy_ext(&[2, 5, 29, 36], &[0x30, 0x03, 0x80, 0x01, 0x00], true);
+    // certificatePolicies { 2.23.140.1.2.1 } (the CA/B Forum domain-validated OID).
+    let policies = || {
+        policy_ext(
+            &[2, 5, 29, 32],
+            &[
+                0x30, 0x0a, 0x30, 0x08, 0x06, 0x06, 0x67, 0x81, 0x0c, 0x01, 0x02, 0x01,
+            ],
+            false,
+        )
+    };
+    let root = pki::root("Root", Alg::EcdsaP256);
+    let roots = store(&[&root]);
+    let mut ica_params = pki::ca_params("Policy ICA", None);
+    ica_params.custom_extensions = vec![require(), policies()];
+    let ica = pki::intermediate_with(ica_params, &root, Alg::EcdsaP256);
+    let bare_leaf = pki::leaf(&["example.com"], &ica, Alg::EcdsaP256);
+    let err = verify(
+        &roots,
+        &bare_leaf,
+        &[&ica.der],
+        "example.com",
+        &VerifyOptions::default(),
+    )
+    .unwrap_err();
+    assert!(matches!(err, CertError::Profile { index: 0, .. }), "{err}");
+    let mut leaf_params = pki::leaf_params(&["example.com"]);
+    leaf_params.custom_extensions = vec![policies()];
+    let leaf = pki::leaf_with(leaf_params, &ica, Alg::EcdsaP256);
+    verify(
+        &roots,
+        &leaf,
+        &[&ica.der],
+        "example.com",
+        &VerifyOptions::default(),
+    )
+    .expect("policies present");
+    // A non-critical policyConstraints is itself refused.
+    let mut lax_params = pki::ca_params("Lax ICA", None);
+    lax_params.custom_extensions = vec![policy_ext(
+        &[2, 5, 29, 36],
+        &[0x30, 0x03, 0x80, 0x01, 0x00],
+        false,
+    )];
+    let lax = pki::intermediate_with(lax_params, &root, Alg::EcdsaP256);
+    let leaf = pki::leaf(&["example.com"], &lax, Alg::EcdsaP256);
+    assert!(matches!(
+        verify(
+            &roots,
+            &leaf,
+            &[&lax.der],
+            "example.com",
+            &VerifyOptions::default()
+        ),
+        Err(CertError::Profile { index: 1, .. })
+    ));
+}
+
+#[test]
+fn unknown_critical_extension_is_refused() {
+    let root = pki::root("Root", Alg::EcdsaP256);
+    let roots = store(&[&root]);
+    let mut params = pki::leaf_params(&["example.com"]);
+    params.custom_extensions = vec![policy_ext(
+        &[1, 3, 6, 1, 4, 1, 55738, 666, 1],
+        &[0x05, 0x00],
+        true,
+    )];
+    let leaf = pki::leaf_with(params, &root, Alg::EcdsaP256);
+    let err = verify(&roots, &leaf, &[], "example.com", &VerifyOptions::default()).unwrap_err();
+    assert_eq!(
+        err,
+        CertError::UnsupportedCriticalExtension {
+            index: 0,
+            oid: "1.3.6.1.4.1.55738.666.1".into()
+        }
+    );
+}
+
+#[test]
 fn time_is_compared_in_whole_seconds() {
     let c = chain(Alg::EcdsaP256);
     let roots = store(&[&c.root]);

@@ -60,3 +60,49 @@ fn rfc3339_times_floor_to_seconds() {
     assert_eq!(offset, t);
     assert!(parse_rfc3339("2024-03-01").is_none());
 }
+
+/// The embedded Mozilla roots (bare anchors, no certificates) validate the real-world
+/// chains of the limbo `online::` family.
+#[cfg(feature = "webpki-roots")]
+#[test]
+fn online_chains_validate_against_embedded_mozilla_roots() {
+    use tlskit_x509::{verify_chain, Purpose, RootStore, ServerName, VerifyOptions};
+    let roots = RootStore::mozilla();
+    assert!(roots.len() > 100, "{} roots", roots.len());
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/limbo/limbo.json");
+    let suite = load_suite(&path).expect("limbo.json loads");
+    let provider = tlskit_providers::by_name("ring").expect("ring");
+    let mut checked = 0;
+    for case in suite
+        .testcases
+        .iter()
+        .filter(|c| c.id.starts_with("online::"))
+    {
+        let der = |pem: &str| tlskit_x509::certificates_from_pem(pem.as_bytes()).remove(0);
+        let leaf = der(&case.peer_certificate);
+        let intermediates: Vec<Vec<u8>> = case
+            .untrusted_intermediates
+            .iter()
+            .map(|p| der(p))
+            .collect();
+        let refs: Vec<&[u8]> = intermediates.iter().map(Vec::as_slice).collect();
+        let now =
+            common::limbo_runner::parse_rfc3339(case.validation_time.as_deref().expect("time"))
+                .expect("time");
+        let name = ServerName::try_from_str(&case.expected_peer_name.as_ref().expect("name").value)
+            .expect("name");
+        verify_chain(
+            provider,
+            &roots,
+            &leaf,
+            &refs,
+            now,
+            Purpose::ServerAuth,
+            Some(&name),
+            &VerifyOptions::default(),
+        )
+        .unwrap_or_else(|e| panic!("{}: {e}", case.id));
+        checked += 1;
+    }
+    assert_eq!(checked, 14);
+}
