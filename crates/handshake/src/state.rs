@@ -96,7 +96,7 @@ pub(crate) struct AwaitingSignature {
 }
 
 impl AwaitingSignature {
-    pub(crate) fn new(request: SignatureRequest, resume: Resume) -> Box<dyn State> {
+    pub(crate) fn boxed(request: SignatureRequest, resume: Resume) -> Box<dyn State> {
         Box::new(AwaitingSignature { request, resume })
     }
 }

@@ -733,7 +733,7 @@ impl Session {
     }
 
     /// Both sides succeeded: s_client's sessions and the tlskit report.
-    fn check(&self) -> Result<(Vec<(bool, String)>, &ConnReport), String> {
+    fn check(&self) -> Result<(Sessions, &ConnReport), String> {
         let sessions = self.check_client()?;
         let report = self.report()?;
         if report.lines.first().map(Vec::as_slice) != Some(b"hello".as_slice())
@@ -1075,3 +1075,6 @@ fn s_client_resumes_with_tlskit_server_sess_out_sess_in_and_reconnect() {
     }
     m.finish("openssl s_client → tlskit server: resumption");
 }
+
+/// s_client's sessions: (reused?, description) per connection.
+type Sessions = Vec<(bool, String)>;

@@ -281,7 +281,7 @@ pub(crate) fn handle_client_hello(
             message: signed,
             key: cert.key.clone(),
         };
-        return Ok(crate::state::AwaitingSignature::new(
+        return Ok(crate::state::AwaitingSignature::boxed(
             request,
             Box::new(move |core, sig| flight.finish(core, sig)),
         ));

@@ -330,7 +330,7 @@ pub(crate) fn handle_client_hello(
             flight.finish(core, Some((scheme, signature)))
         };
         if flight_config_defers(core) {
-            return Ok(crate::state::AwaitingSignature::new(
+            return Ok(crate::state::AwaitingSignature::boxed(
                 crate::state::SignatureRequest {
                     scheme,
                     message: content,
