@@ -750,19 +750,42 @@ impl<'a> Extensions<'a> {
         }
     }
 
-    /// The extension of this type, if present.
+    /// The extension of this type, if present. Only the matching body is decoded.
     pub fn get(&self, typ: ExtensionType) -> Option<Extension<'a>> {
-        self.iter().find(|e| e.typ() == typ)
+        match self.repr {
+            ExtRepr::Wire { bytes, ctx } => {
+                let (_, data) = raw_extensions(bytes).find(|(t, _)| *t == typ)?;
+                Extension::decode_body(typ, data, ctx).ok()
+            }
+            ExtRepr::Items(items) => items.iter().find(|e| e.typ() == typ).copied(),
+        }
     }
 
     /// Whether an extension of this type is present.
     pub fn contains(&self, typ: ExtensionType) -> bool {
-        self.iter().any(|e| e.typ() == typ)
+        self.types().any(|t| t == typ)
     }
 
     /// The types in order (for "did the peer send what I did not offer" checks).
     pub fn types(&self) -> impl Iterator<Item = ExtensionType> + 'a {
-        self.iter().map(|e| e.typ())
+        let (wire, items) = match self.repr {
+            ExtRepr::Wire { bytes, .. } => (Some(raw_extensions(bytes)), None),
+            ExtRepr::Items(items) => (None, Some(items.iter().map(|e| e.typ()))),
+        };
+        wire.into_iter()
+            .flatten()
+            .map(|(t, _)| t)
+            .chain(items.into_iter().flatten())
+    }
+
+    /// The raw `(extension_type, extension_data)` pairs of a decoded block, in order
+    /// (empty for a block built from items).
+    pub fn raw(&self) -> impl Iterator<Item = (ExtensionType, &'a [u8])> + 'a {
+        let bytes = match self.repr {
+            ExtRepr::Wire { bytes, .. } => bytes,
+            ExtRepr::Items(_) => &[],
+        };
+        raw_extensions(bytes)
     }
 
     /// The type of the last extension.
@@ -948,6 +971,19 @@ impl<'a> Extensions<'a> {
             _ => None,
         }
     }
+}
+
+/// Walks validated block bytes as (type, data) pairs without decoding bodies.
+fn raw_extensions(bytes: &[u8]) -> impl Iterator<Item = (ExtensionType, &[u8])> {
+    let mut r = Reader::new(bytes, "extensions");
+    core::iter::from_fn(move || {
+        if r.is_empty() {
+            return None;
+        }
+        let typ = ExtensionType(r.u16().ok()?);
+        let data = r.vec(LenPrefix::U16, 0, 0xffff, "Extension").ok()?;
+        Some((typ, data))
+    })
 }
 
 /// Iterator over [`Extensions`].
