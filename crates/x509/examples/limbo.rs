@@ -88,6 +88,12 @@ fn main() -> ExitCode {
             t.unexpected_rejects
         );
     }
+    for (kind, t) in &report.kinds {
+        println!(
+            "{kind} validation: {} passed, {} failed ({} unexpected accepts), {} skipped",
+            t.passed, t.failed, t.unexpected_accepts, t.skipped
+        );
+    }
     let t = report.total;
     println!();
     println!(

@@ -46,7 +46,7 @@ struct Entry {
 
 /// A parsed CRL that owns its DER. Parsed once; the revoked serials are kept sorted
 /// (as ranges into the DER), so a lookup is a binary search and nothing is copied.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct OwnedCrl {
     der: Vec<u8>,
     tbs: Range<usize>,
@@ -65,6 +65,20 @@ pub struct OwnedCrl {
     delta: bool,
     unknown_critical: bool,
     entries: Vec<Entry>,
+}
+
+impl std::fmt::Debug for OwnedCrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let issuer = DistinguishedName::from_der(self.issuer())
+            .map(|n| n.to_string())
+            .unwrap_or_default();
+        f.debug_struct("OwnedCrl")
+            .field("issuer", &issuer)
+            .field("this_update", &self.this_update)
+            .field("next_update", &self.next_update)
+            .field("revoked", &self.entries.len())
+            .finish()
+    }
 }
 
 fn range(outer: &[u8], inner: &[u8]) -> Result<Range<usize>, DerError> {
@@ -404,4 +418,152 @@ pub(crate) fn check_certificate(
         });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::der::encode_sequence;
+    use tlskit_crypto::der::encode_tlv;
+
+    /// A minimal v2 CRL: issuer CN=x, thisUpdate, optional nextUpdate, entries, cRLNumber.
+    fn crl(serials: &[&[u8]], with_number: Option<bool>) -> Vec<u8> {
+        let alg = encode_sequence(&encode_tlv(tag::OID, oid::ECDSA_WITH_SHA256));
+        let mut atv = encode_tlv(tag::OID, oid::AT_COMMON_NAME);
+        atv.extend(encode_tlv(tag::UTF8_STRING, b"x"));
+        let issuer = encode_sequence(&encode_tlv(tag::SET, &encode_sequence(&atv)));
+        let mut tbs = encode_tlv(tag::INTEGER, &[1]);
+        tbs.extend(&alg);
+        tbs.extend(&issuer);
+        tbs.extend(encode_tlv(tag::UTC_TIME, b"240101000000Z"));
+        tbs.extend(encode_tlv(tag::UTC_TIME, b"260101000000Z"));
+        if !serials.is_empty() {
+            let mut entries = Vec::new();
+            for s in serials {
+                let mut e = encode_tlv(tag::INTEGER, s);
+                e.extend(encode_tlv(tag::UTC_TIME, b"240101000000Z"));
+                entries.extend(encode_sequence(&e));
+            }
+            tbs.extend(encode_sequence(&entries));
+        }
+        if let Some(critical) = with_number {
+            let mut ext = encode_tlv(tag::OID, oid::CRL_NUMBER);
+            if critical {
+                ext.extend(encode_tlv(tag::BOOLEAN, &[0xff]));
+            }
+            ext.extend(encode_tlv(
+                tag::OCTET_STRING,
+                &encode_tlv(tag::INTEGER, &[5]),
+            ));
+            tbs.extend(encode_tlv(0xa0, &encode_sequence(&encode_sequence(&ext))));
+        }
+        let mut list = encode_sequence(&tbs);
+        list.extend(&alg);
+        list.extend(encode_tlv(tag::BIT_STRING, &[0, 1, 2, 3]));
+        encode_sequence(&list)
+    }
+
+    #[test]
+    fn parses_and_looks_up_serials() {
+        let c = OwnedCrl::from_der(crl(&[&[0x05], &[0x01, 0x00], &[0x03]], Some(false))).unwrap();
+        assert_eq!(c.len(), 3);
+        assert!(c.lookup(&[0x03]).is_some());
+        assert!(c.lookup(&[0x01, 0x00]).is_some());
+        assert!(c.lookup(&[0x04]).is_none());
+        assert_eq!(c.crl_number, Some(false));
+        assert_eq!(c.this_update.to_string(), "2024-01-01T00:00:00Z");
+        assert!(format!("{c:?}").contains("CN=x"));
+    }
+
+    #[test]
+    fn checks_report_crl_problems() {
+        let subject_name = {
+            let c = OwnedCrl::from_der(crl(&[], None)).unwrap();
+            c.issuer().to_vec()
+        };
+        let subject = RevocationSubject {
+            index: 0,
+            issuer_name: &subject_name,
+            serial: &[0x03],
+            is_ca: false,
+            distribution_points: Vec::new(),
+        };
+        let signer = CrlSigner {
+            spki: &[],
+            subject_key_id: None,
+            key_usage: None,
+        };
+        let now = UnixTime::from_utc(2025, 1, 1, 0, 0, 0).unwrap();
+        let mut ok = |_: &[u8], _: &[u8], _: &[u8], _: &[u8]| Ok(());
+        let run = |der, policy, verify: &mut VerifyFn<'_>| {
+            let crls = [OwnedCrl::from_der(der).unwrap()];
+            check_certificate(&subject, &signer, &crls, policy, now, verify)
+        };
+        use crate::error::CertError;
+        assert!(matches!(
+            run(
+                crl(&[&[0x03]], Some(false)),
+                RevocationPolicy::IfPresent,
+                &mut ok
+            ),
+            Err(CertError::Revoked { index: 0, .. })
+        ));
+        assert!(run(
+            crl(&[&[0x04]], Some(false)),
+            RevocationPolicy::Require,
+            &mut ok
+        )
+        .is_ok());
+        assert!(run(crl(&[&[0x03]], Some(false)), RevocationPolicy::Off, &mut ok).is_ok());
+        assert!(matches!(
+            run(crl(&[], None), RevocationPolicy::IfPresent, &mut ok),
+            Err(CertError::InvalidCrl {
+                reason: "cRLNumber missing",
+                ..
+            })
+        ));
+        assert!(matches!(
+            run(crl(&[], Some(true)), RevocationPolicy::IfPresent, &mut ok),
+            Err(CertError::InvalidCrl {
+                reason: "cRLNumber marked critical",
+                ..
+            })
+        ));
+        let mut bad_sig =
+            |_: &[u8], _: &[u8], _: &[u8], _: &[u8]| Err(CertError::BadSignature { index: 0 });
+        assert!(matches!(
+            run(
+                crl(&[], Some(false)),
+                RevocationPolicy::IfPresent,
+                &mut bad_sig
+            ),
+            Err(CertError::InvalidCrl { .. })
+        ));
+        let crls: [OwnedCrl; 0] = [];
+        assert_eq!(
+            check_certificate(
+                &subject,
+                &signer,
+                &crls,
+                RevocationPolicy::Require,
+                now,
+                &mut ok
+            ),
+            Err(CertError::RevocationStatusUnknown { index: 0 })
+        );
+    }
+
+    #[test]
+    fn malformed_crls_are_errors() {
+        let good = crl(&[&[0x01]], Some(false));
+        for cut in [0, 1, 10, good.len() - 1] {
+            assert!(
+                OwnedCrl::from_der(good[..cut].to_vec()).is_err(),
+                "cut {cut}"
+            );
+        }
+        let mut trailing = good.clone();
+        trailing.push(0);
+        assert!(OwnedCrl::from_der(trailing).is_err());
+    }
 }

@@ -260,6 +260,8 @@ pub struct Report {
     pub results: Vec<CaseResult>,
     pub total: Tally,
     pub families: BTreeMap<String, Tally>,
+    /// By validation kind (`SERVER`, `CLIENT`).
+    pub kinds: BTreeMap<String, Tally>,
 }
 
 pub fn run_suite(
@@ -271,12 +273,17 @@ pub fn run_suite(
         results: Vec::new(),
         total: Tally::default(),
         families: BTreeMap::new(),
+        kinds: BTreeMap::new(),
     };
     for case in suite.testcases.iter().filter(|c| filter(c)) {
         let r = run_case(case, provider);
         let family = case.id.split("::").next().unwrap_or("").to_string();
         let fam = report.families.entry(family).or_default();
-        for t in [&mut report.total, fam] {
+        let kind = report
+            .kinds
+            .entry(case.validation_kind.clone())
+            .or_default();
+        for t in [&mut report.total, fam, kind] {
             match &r.outcome {
                 Outcome::Pass => t.passed += 1,
                 Outcome::Skipped(_) => t.skipped += 1,
