@@ -10,7 +10,10 @@ use common::{
     openssl_digest, openssl_expand_label, openssl_hkdf_extract, openssl_hmac, providers, random,
 };
 use tlskit_crypto::{AeadAlgorithm, Digest, HashAlgorithm};
-use tlskit_keyschedule::tls13::{EarlySecret, Kdf, PskKind, MAX_LABEL_LEN};
+use tlskit_keyschedule::tls13::{
+    ApplicationTrafficSecret, EarlySecret, ExporterMasterSecret, HandshakeTrafficSecret, Kdf,
+    PskKind, MAX_LABEL_LEN,
+};
 use tlskit_keyschedule::{KeyScheduleError, Side};
 
 /// Random inputs of one handshake and OpenSSL's values for every derived secret.
@@ -315,6 +318,33 @@ fn tls13_refuses_mismatched_hashes_labels_and_lengths() {
         assert_eq!(
             kdf.expand_label(&secret, b"x", b"", 65).err(),
             Some(KeyScheduleError::OutputTooLong)
+        );
+        // Secrets from elsewhere must have the schedule's hash length.
+        let short = KeyScheduleError::SecretLengthMismatch {
+            expected: 32,
+            got: 31,
+        };
+        assert_eq!(
+            HandshakeTrafficSecret::from_bytes(Side::Client, kdf, &[0; 31]).err(),
+            Some(short)
+        );
+        assert_eq!(
+            ApplicationTrafficSecret::from_bytes(Side::Server, 3, kdf, &[0; 31]).err(),
+            Some(short)
+        );
+        assert_eq!(
+            ExporterMasterSecret::from_bytes(kdf, &[0; 31], false).err(),
+            Some(short)
+        );
+        let restored =
+            ApplicationTrafficSecret::from_bytes(Side::Server, 3, kdf, &[8; 32]).expect("restore");
+        assert_eq!(
+            (
+                restored.side(),
+                restored.generation(),
+                restored.next().expect("next").generation()
+            ),
+            (Side::Server, 3, 4)
         );
         // A long exporter label fails cleanly instead of truncating.
         let exp = master

@@ -1,6 +1,6 @@
 //! TLS 1.3 exporters (RFC 8446 §7.5).
 
-use super::traffic::log_secret;
+use super::traffic::{log_secret, secret_of_hash_len};
 use super::Kdf;
 use crate::keylog::{KeyLog, KeyLogLabel, CLIENT_RANDOM_LEN};
 use crate::KeyScheduleError;
@@ -19,6 +19,16 @@ pub struct ExporterMasterSecret {
 impl ExporterMasterSecret {
     pub(super) fn new(kdf: Kdf, secret: Secret, early: bool) -> Self {
         ExporterMasterSecret { kdf, secret, early }
+    }
+
+    /// An exporter master secret obtained outside this schedule (from a key log, or a
+    /// connection handed over); `secret` must be `Hash.length` bytes.
+    pub fn from_bytes(kdf: Kdf, secret: &[u8], early: bool) -> Result<Self, KeyScheduleError> {
+        Ok(ExporterMasterSecret {
+            kdf,
+            secret: secret_of_hash_len(&kdf, secret)?,
+            early,
+        })
     }
 
     /// Whether this is the early (0-RTT) exporter secret.

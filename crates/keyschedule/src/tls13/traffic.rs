@@ -22,6 +22,14 @@ struct TrafficSecretCore {
 }
 
 impl TrafficSecretCore {
+    /// A secret obtained outside this schedule; it must be `Hash.length` bytes.
+    fn from_bytes(kdf: Kdf, secret: &[u8]) -> Result<Self, KeyScheduleError> {
+        Ok(TrafficSecretCore {
+            kdf,
+            secret: secret_of_hash_len(&kdf, secret)?,
+        })
+    }
+
     /// RFC 8446 §7.3: `[sender]_write_key = HKDF-Expand-Label(Secret, "key", "",
     /// key_length)`, `[sender]_write_iv = HKDF-Expand-Label(Secret, "iv", "", iv_length)`.
     fn traffic_keys(&self, aead: AeadAlgorithm) -> Result<TrafficKeys, KeyScheduleError> {
@@ -125,6 +133,15 @@ impl HandshakeTrafficSecret {
         }
     }
 
+    /// A handshake traffic secret obtained outside this schedule (from a key log, or
+    /// handed over by another process); `secret` must be `Hash.length` bytes.
+    pub fn from_bytes(side: Side, kdf: Kdf, secret: &[u8]) -> Result<Self, KeyScheduleError> {
+        Ok(HandshakeTrafficSecret {
+            side,
+            core: TrafficSecretCore::from_bytes(kdf, secret)?,
+        })
+    }
+
     /// Whose writes it protects.
     pub fn side(&self) -> Side {
         self.side
@@ -165,6 +182,22 @@ impl ApplicationTrafficSecret {
             generation: 0,
             core: TrafficSecretCore { kdf, secret },
         }
+    }
+
+    /// `application_traffic_secret_N` obtained outside this schedule (from a key log, or a
+    /// connection handed over to kernel TLS or another process); `secret` must be
+    /// `Hash.length` bytes.
+    pub fn from_bytes(
+        side: Side,
+        generation: u64,
+        kdf: Kdf,
+        secret: &[u8],
+    ) -> Result<Self, KeyScheduleError> {
+        Ok(ApplicationTrafficSecret {
+            side,
+            generation,
+            core: TrafficSecretCore::from_bytes(kdf, secret)?,
+        })
     }
 
     /// Whose writes it protects.
@@ -213,6 +246,17 @@ impl ApplicationTrafficSecret {
         };
         log_secret(key_log, label, client_random, self.as_bytes());
     }
+}
+
+/// Copies `secret`, which must be `Hash.length` bytes, into a [`Secret`].
+pub(super) fn secret_of_hash_len(kdf: &Kdf, secret: &[u8]) -> Result<Secret, KeyScheduleError> {
+    if secret.len() != kdf.hash_len() {
+        return Err(KeyScheduleError::SecretLengthMismatch {
+            expected: kdf.hash_len(),
+            got: secret.len(),
+        });
+    }
+    Ok(Secret::new(secret)?)
 }
 
 pub(super) fn log_secret(
