@@ -29,7 +29,7 @@ impl UnixTime {
         UnixTime(i64::try_from(secs).unwrap_or(i64::MAX))
     }
 
-    /// From a civil UTC date and time; `None` if a field is out of range.
+    /// From a civil UTC date and time (years 0–9999); `None` if a field is out of range.
     pub fn from_utc(
         year: i64,
         month: u32,
@@ -38,7 +38,8 @@ impl UnixTime {
         minute: u32,
         second: u32,
     ) -> Option<Self> {
-        if !(1..=12).contains(&month)
+        if !(0..=9999).contains(&year)
+            || !(1..=12).contains(&month)
             || day == 0
             || day > days_in_month(year, month)
             || hour > 23
@@ -223,6 +224,7 @@ mod tests {
             "2000-02-29T00:00:00Z"
         );
         assert!(utc("010229000000Z").is_err());
+        assert_eq!(UnixTime::from_utc(i64::MAX, 1, 1, 0, 0, 0), None);
     }
 
     #[test]
