@@ -11,9 +11,9 @@ use serde::Serialize;
 
 use crate::cli::{cores, LoadArgs};
 use crate::credentials::SERVER_NAME;
-use crate::engine::client::{self, ClientPlan};
-use crate::engine::server::{ServerPlan, ServerWorker};
-use crate::engine::{Budget, Progress, ServerMode, Workload};
+use crate::engine::client::{ClientPlan, ClientWorker};
+use crate::engine::server::{ServerPlan, ServerWorker, StopHandle};
+use crate::engine::{Budget, Progress, ServerMode, StartGate, Workload};
 use crate::report::{FailedRun, LoadResult, MemoryReport, RunReport, SideReport};
 use crate::session::{build_factory, SessionFactory, Sides, TlsOptions};
 use crate::stats::SideStats;
@@ -232,35 +232,44 @@ pub fn run_with(
     };
     let external_cpu_before = external_pid.map(sys::process_cpu_of).transpose()?;
 
+    let server_workers = server.into_iter().flatten().collect::<Vec<_>>();
+    let gate = StartGate::new(server_workers.len() + open_shares.len());
     let outcome = std::thread::scope(|scope| -> Result<Measured, String> {
         let mut server_handles = Vec::new();
         let mut stop_handles = Vec::new();
-        for (worker, stop) in server.into_iter().flatten() {
+        // If a thread cannot be spawned, let the others through and wind them down.
+        let abort = |stops: &[StopHandle], e: std::io::Error| {
+            budget.stop();
+            gate.release();
+            stops.iter().for_each(StopHandle::stop);
+            format!("spawning a worker thread: {e}")
+        };
+        for (worker, stop) in server_workers {
             stop_handles.push(stop);
-            let factory = factory.as_ref();
-            let server_plan = &server_plan;
-            server_handles.push(
-                std::thread::Builder::new()
-                    .name("tlsbench-server".into())
-                    .spawn_scoped(scope, move || worker.run(server_plan, factory))
-                    .map_err(|e| format!("spawning a server thread: {e}"))?,
-            );
+            let (factory, server_plan, gate) = (factory.as_ref(), &server_plan, &gate);
+            let spawned = std::thread::Builder::new()
+                .name("tlsbench-server".into())
+                .spawn_scoped(scope, move || worker.run(server_plan, factory, Some(gate)));
+            server_handles.push(spawned.map_err(|e| abort(&stop_handles, e))?);
         }
-        let baseline = sys::rss().current;
-        let start = Instant::now();
         let mut client_handles = Vec::new();
         for (i, &max_open) in open_shares.iter().enumerate() {
-            let (plan, factory, budget, progress) = (&plan, factory.as_ref(), &budget, &progress);
-            let trace = config.trace && i == 0;
-            client_handles.push(
-                std::thread::Builder::new()
-                    .name("tlsbench-client".into())
-                    .spawn_scoped(scope, move || {
-                        client::run_worker(plan, factory, budget, max_open, progress, trace)
-                    })
-                    .map_err(|e| format!("spawning a client thread: {e}"))?,
-            );
+            let worker = ClientWorker {
+                plan: &plan,
+                factory: factory.as_ref(),
+                budget: &budget,
+                progress: &progress,
+                max_open,
+                trace_first: config.trace && i == 0,
+                gate: Some(&gate),
+            };
+            let spawned = std::thread::Builder::new()
+                .name("tlsbench-client".into())
+                .spawn_scoped(scope, move || worker.run());
+            client_handles.push(spawned.map_err(|e| abort(&stop_handles, e))?);
         }
+        let mut rss = sys::RssProbe::open();
+        let (baseline, start) = gate.open(|| (rss.sample().current, Instant::now()));
         let bar = progress_bar(&budget);
         let mut memory = MemoryReport {
             rss_baseline_bytes: baseline,
@@ -271,7 +280,7 @@ pub fn run_with(
             let open = Progress::get(&progress.open);
             if open > memory.peak_open_connections {
                 memory.peak_open_connections = open;
-                memory.rss_at_peak_open_bytes = sys::rss().current;
+                memory.rss_at_peak_open_bytes = rss.sample().current;
             }
             update_bar(&bar, &budget, &progress, start);
         }
@@ -294,7 +303,7 @@ pub fn run_with(
                     .map_err(|_| "a server thread panicked".to_string())?
             })
             .collect::<Result<_, _>>()?;
-        memory.rss_peak_bytes = sys::rss().peak;
+        memory.rss_peak_bytes = rss.sample().peak;
         Ok(Measured {
             wall,
             clients,
@@ -326,6 +335,7 @@ fn side_report(stats: &SideStats, source: &str) -> SideReport {
         succeeded: stats.succeeded,
         failed: stats.failed,
         errors: stats.errors.clone(),
+        accept_errors: stats.accept_errors.clone(),
         bytes_sent: stats.bytes_sent,
         bytes_received: stats.bytes_received,
         ..SideReport::default()
@@ -381,6 +391,7 @@ fn summarise(
             .map(|p| p.description().to_string()),
         negotiated: client.negotiated.clone(),
         label: config.label.clone(),
+        workload: Some(config.workload),
         target: match &config.target {
             Target::InProcess { .. } => "in-process".into(),
             Target::Connect { spec, .. } => spec.clone(),

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use plotters::prelude::*;
 
+use crate::engine::Workload;
 use crate::report::{AeadRow, FailedRun, LoadResult, RunReport, ScaleStep};
 
 const SIZE: (u32, u32) = (960, 540);
@@ -281,6 +282,12 @@ fn nines(p: f64) -> f64 {
     (-(1.0 - p / 100.0).max(1e-5).log10()).clamp(0.0, 5.0)
 }
 
+/// The percentile at `nines` on the latency plot's axis, e.g. 3.0 -> "99.9".
+fn percentile_label(nines: f64) -> String {
+    let p = format!("{:.4}", 100.0 - 100.0 * 10f64.powf(-nines));
+    p.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
 fn plot_latency(path: &Path, loads: &[&LoadResult]) -> PlotResult {
     let root = SVGBackend::new(path, SIZE).into_drawing_area();
     root.fill(&WHITE)?;
@@ -307,6 +314,7 @@ fn plot_latency(path: &Path, loads: &[&LoadResult]) -> PlotResult {
         .iter()
         .flat_map(|(_, c)| c.iter().map(|(x, _)| *x))
         .fold(0.0, f64::max)
+        .ceil()
         .max(1.0);
     let mut chart = ChartBuilder::on(&root)
         .caption("Handshake latency distribution", ("sans-serif", 22))
@@ -318,7 +326,8 @@ fn plot_latency(path: &Path, loads: &[&LoadResult]) -> PlotResult {
         .configure_mesh()
         .x_desc("percentile")
         .y_desc("connect to handshake done, ms")
-        .x_label_formatter(&|x| format!("{:.3}", 100.0 - 100.0 * 10f64.powf(-x)))
+        .x_labels(right as usize + 1)
+        .x_label_formatter(&|x| percentile_label(*x))
         .draw()?;
     for (i, (name, pts)) in curves.into_iter().enumerate() {
         let color = Palette99::pick(i).to_rgba();
@@ -346,7 +355,11 @@ pub fn write_report(dir: &Path) -> Result<Vec<PathBuf>, String> {
     std::fs::write(&summary, summary_markdown(&c))
         .map_err(|e| format!("{}: {e}", summary.display()))?;
     written.push(summary);
-    let loads: Vec<&LoadResult> = c.loads().filter(|r| r.handshakes > 0).collect();
+    // Bulk (echo) runs measure throughput, not handshakes: they are in the table only.
+    let loads: Vec<&LoadResult> = c
+        .loads()
+        .filter(|r| r.handshakes > 0 && !matches!(r.workload, Some(Workload::Echo { .. })))
+        .collect();
     let steps: Vec<&ScaleStep> = c.steps().collect();
     let plot_err = |file: &'static str| move |e: Box<dyn std::error::Error>| format!("{file}: {e}");
     if !loads.is_empty() {
@@ -395,6 +408,9 @@ mod tests {
         assert!((nines(99.9) - 3.0).abs() < 1e-9);
         assert_eq!(nines(100.0), 5.0);
         assert_eq!(nines(0.0), 0.0);
+        assert_eq!(percentile_label(0.0), "0");
+        assert_eq!(percentile_label(2.0), "99");
+        assert_eq!(percentile_label(3.0), "99.9");
     }
 
     #[test]

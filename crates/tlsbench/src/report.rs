@@ -36,6 +36,9 @@ pub struct SideReport {
     pub failed: u64,
     /// Failures by kind.
     pub errors: BTreeMap<String, u64>,
+    /// Server: accept refusals by kind (retried; not connection failures).
+    #[serde(default)]
+    pub accept_errors: BTreeMap<String, u64>,
     /// Application bytes this side sent and received.
     pub bytes_sent: u64,
     /// See `bytes_sent`.
@@ -85,6 +88,9 @@ pub struct LoadResult {
     pub negotiated: Option<String>,
     /// Configuration label (`--label`).
     pub label: Option<String>,
+    /// What each connection did after its handshake.
+    #[serde(default)]
+    pub workload: Option<crate::engine::Workload>,
     /// The target: `in-process` or the --connect address.
     pub target: String,
     /// Client threads, server threads (null for --connect), concurrency.
@@ -352,7 +358,11 @@ pub fn table(results: &[LoadResult]) -> String {
     }
     for r in results {
         let server_errors = r.server.as_ref().map(|s| &s.errors);
-        if r.errors.is_empty() && server_errors.is_none_or(|e| e.is_empty()) {
+        let accept_errors = r.server.as_ref().map(|s| &s.accept_errors);
+        if r.errors.is_empty()
+            && server_errors.is_none_or(|e| e.is_empty())
+            && accept_errors.is_none_or(|e| e.is_empty())
+        {
             continue;
         }
         let _ = writeln!(out, "errors ({}):", r.backend);
@@ -362,6 +372,9 @@ pub fn table(results: &[LoadResult]) -> String {
         for (kind, n) in server_errors.into_iter().flatten() {
             let _ = writeln!(out, "  server {kind}: {n}");
         }
+        for (kind, n) in accept_errors.into_iter().flatten() {
+            let _ = writeln!(out, "  server {kind}: {n} (refused accepts, retried)");
+        }
     }
     out
 }
@@ -369,7 +382,7 @@ pub fn table(results: &[LoadResult]) -> String {
 /// The `scale` table.
 pub fn scale_table(steps: &[ScaleStep]) -> String {
     let mut out = format!(
-        "{:<12} {:>7} {:>7} {:>7} {:>12} {:>8} {:>10} {:>14} {:>14} {:>7}\n",
+        "{:<12} {:>7} {:>7} {:>7} {:>12} {:>8} {:>10} {:>15} {:>15} {:>7}\n",
         "backend",
         "threads",
         "client",

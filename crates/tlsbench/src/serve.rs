@@ -90,7 +90,7 @@ pub fn start_with(
         workers.push(
             std::thread::Builder::new()
                 .name("tlsbench-serve".into())
-                .spawn(move || worker.run(&plan, factory.as_ref()))
+                .spawn(move || worker.run(&plan, factory.as_ref(), None))
                 .map_err(|e| format!("spawning a server thread: {e}"))?,
         );
     }

@@ -72,6 +72,12 @@ pub trait SessionFactory: Send + Sync {
     fn new_server(&self) -> Result<Box<dyn Session>, SessionError>;
 }
 
+impl fmt::Debug for dyn SessionFactory + '_ {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SessionFactory({})", self.name())
+    }
+}
+
 /// A session failure: `kind` is a short stable label used to count errors by kind (e.g.
 /// `alert:handshake_failure`, `decode_error`); `message` is the full description.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -416,12 +422,11 @@ impl Session for NullSession {
         if self.incoming.len() >= NULL_INCOMING_LIMIT {
             return Err(io::Error::other("null session: receive buffer full"));
         }
-        let start = self.incoming.len();
-        self.incoming.resize(start + NULL_READ_CHUNK, 0);
-        let result = rd.read(self.incoming.get_mut(start..).unwrap_or_default());
-        let n = *result.as_ref().unwrap_or(&0);
-        self.incoming.truncate(start + n);
-        result
+        let mut chunk = [0u8; NULL_READ_CHUNK];
+        let n = rd.read(&mut chunk)?;
+        self.incoming
+            .extend_from_slice(chunk.get(..n).unwrap_or_default());
+        Ok(n)
     }
 
     fn process_new_packets(&mut self) -> Result<(), SessionError> {

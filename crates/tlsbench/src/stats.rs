@@ -133,6 +133,9 @@ pub struct SideStats {
     pub connection_latency: LatencyHistogram,
     /// Failures by kind.
     pub errors: BTreeMap<String, u64>,
+    /// Server only: `accept` refusals by kind (EMFILE...). The refused connection stays
+    /// queued and is retried, so these are not connection failures.
+    pub accept_errors: BTreeMap<String, u64>,
     /// CPU time of the worker threads on this side.
     pub cpu: CpuTime,
     /// Worker threads merged into this value.
@@ -167,6 +170,9 @@ impl SideStats {
         self.connection_latency.merge(&other.connection_latency);
         for (kind, n) in &other.errors {
             *self.errors.entry(kind.clone()).or_insert(0) += n;
+        }
+        for (kind, n) in &other.accept_errors {
+            *self.accept_errors.entry(kind.clone()).or_insert(0) += n;
         }
         self.cpu.add(other.cpu);
         self.threads += other.threads;

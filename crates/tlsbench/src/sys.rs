@@ -94,8 +94,31 @@ pub struct Rss {
 
 /// Reads this process's resident memory; zeros where /proc is unavailable.
 pub fn rss() -> Rss {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    parse_status_rss(&status)
+    RssProbe::open().sample()
+}
+
+/// A /proc/self/status handle opened once and re-read from the start at each sample, so
+/// sampling keeps working when a load has used up every other file descriptor.
+#[derive(Debug)]
+pub struct RssProbe(Option<std::fs::File>);
+
+impl RssProbe {
+    /// Opens the handle (zeros are sampled where /proc is unavailable).
+    pub fn open() -> Self {
+        RssProbe(std::fs::File::open("/proc/self/status").ok())
+    }
+
+    /// Current and peak resident set size.
+    pub fn sample(&mut self) -> Rss {
+        use std::io::{Read, Seek, SeekFrom};
+        let mut status = String::new();
+        if let Some(file) = self.0.as_mut() {
+            if file.seek(SeekFrom::Start(0)).is_ok() && file.read_to_string(&mut status).is_err() {
+                status.clear();
+            }
+        }
+        parse_status_rss(&status)
+    }
 }
 
 fn parse_status_rss(status: &str) -> Rss {
@@ -205,6 +228,17 @@ mod tests {
         );
         assert!(parse_proc_stat_cpu("garbage", 100.0).is_none());
         assert!(parse_proc_stat_cpu("1 (x) S 1", 100.0).is_none());
+    }
+
+    #[test]
+    fn rss_probe_samples_repeatedly() {
+        let mut probe = RssProbe::open();
+        let first = probe.sample();
+        let block = vec![1u8; 8 << 20];
+        let second = probe.sample();
+        std::hint::black_box(&block);
+        assert!(first.current > 0 && second.peak >= second.current);
+        assert!(second.current > first.current, "{first:?} {second:?}");
     }
 
     #[test]

@@ -258,7 +258,7 @@ fn refused_connections_are_counted_by_kind() {
     assert_accounted(&r);
     assert_eq!((r.succeeded, r.failed), (0, 20));
     assert_eq!(
-        r.errors.get("connect/ConnectionRefused"),
+        r.errors.get("connect/ECONNREFUSED"),
         Some(&20),
         "{:?}",
         r.errors

@@ -13,11 +13,14 @@ use mio::{Events, Interest, Poll, Token};
 
 use super::slab::Slab;
 use super::transport::{Failure, Transport};
-use super::{Budget, Pattern, Progress, Workload, CHUNK, TICK};
+use super::{Budget, Pattern, Progress, StartGate, Workload, CHUNK, TICK};
 use crate::session::{Session, SessionFactory};
 use crate::stats::SideStats;
 use crate::sys;
 use crate::trace::Tracer;
+
+/// Plaintext queued per flush in [`Workload::Echo`]: four full records.
+const SEND_BURST: usize = 4 * CHUNK;
 
 /// The request sent in [`Workload::Http`].
 pub const HTTP_REQUEST: &[u8] = b"GET / HTTP/1.0\r\nUser-Agent: tlsbench\r\n\r\n";
@@ -309,17 +312,23 @@ impl ClientConn {
                     ));
                 }
                 let mut moved = false;
-                // Flow control: feed one record's worth only once the previous is on the wire.
-                if self.sent < bytes && !self.session.wants_write() {
-                    let len = (bytes - self.sent).min(CHUNK as u64) as usize;
-                    let chunk = cx.pattern.at(self.sent, len);
-                    match self.session.write_plaintext(chunk) {
-                        Ok(n) => {
-                            self.sent += n as u64;
-                            moved = n > 0;
+                // Flow control: queue a burst of records only once the previous burst is on
+                // the wire, so the session's buffer stays bounded.
+                if !self.session.wants_write() {
+                    let mut queued = 0;
+                    while self.sent < bytes && queued < SEND_BURST {
+                        let len = (bytes - self.sent).min(CHUNK as u64) as usize;
+                        let chunk = cx.pattern.at(self.sent, len);
+                        match self.session.write_plaintext(chunk) {
+                            Ok(0) => break,
+                            Ok(n) => {
+                                self.sent += n as u64;
+                                queued += n;
+                                moved = true;
+                            }
+                            Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                            Err(e) => return Err(Failure::io("tls/write_plaintext", &e)),
                         }
-                        Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
-                        Err(e) => return Err(Failure::io("tls/write_plaintext", &e)),
                     }
                 }
                 Ok((moved, self.sent >= bytes && self.received >= bytes))
@@ -328,93 +337,128 @@ impl ClientConn {
     }
 }
 
-/// Runs one client worker until the budget is spent and its connections are finished.
-/// `trace_first` prints the first connection's flow. Returns the worker's measurements,
-/// including its own CPU time.
-pub fn run_worker(
-    plan: &ClientPlan,
-    factory: &dyn SessionFactory,
-    budget: &Budget,
-    max_open: usize,
-    progress: &Progress,
-    trace_first: bool,
-) -> Result<SideStats, String> {
-    let cpu_start = sys::thread_cpu();
-    let mut poll = Poll::new().map_err(|e| format!("creating a poller: {e}"))?;
-    let mut events = Events::with_capacity(1024);
-    let mut conns: Slab<ClientConn> = Slab::default();
-    let mut stats = SideStats {
-        threads: 1,
-        ..SideStats::default()
-    };
-    let mut scratch = vec![0u8; CHUNK];
-    let pattern = Pattern::default();
-    let mut trace_pending = trace_first;
-    let mut next_scan = Instant::now() + TICK;
-    let max_open = max_open.max(1);
+/// One client worker thread's assignment.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientWorker<'a> {
+    /// What each connection does.
+    pub plan: &'a ClientPlan,
+    /// Creates the sessions.
+    pub factory: &'a dyn SessionFactory,
+    /// Shared connection budget.
+    pub budget: &'a Budget,
+    /// Live counters.
+    pub progress: &'a Progress,
+    /// Connections this worker keeps open at most.
+    pub max_open: usize,
+    /// Print the first connection's flow.
+    pub trace_first: bool,
+    /// Passed once set up, before the first connection.
+    pub gate: Option<&'a StartGate>,
+}
 
-    loop {
-        while conns.len() < max_open && budget.take() {
-            stats.started += 1;
-            Progress::add(&progress.started, 1);
-            match open(plan, factory, &mut poll, &mut conns, trace_pending) {
-                Ok(()) => {
-                    trace_pending = false;
-                    Progress::add(&progress.open, 1);
-                }
-                Err(f) => {
-                    stats.fail(f.kind);
-                    Progress::add(&progress.failed, 1);
-                    // Out of descriptors or ports: let open connections finish first.
-                    break;
+impl ClientWorker<'_> {
+    /// Runs until the budget is spent and this worker's connections are finished. Returns
+    /// the worker's measurements, including its own CPU time.
+    pub fn run(self) -> Result<SideStats, String> {
+        let cpu_start = sys::thread_cpu();
+        let poll = Poll::new().map_err(|e| format!("creating a poller: {e}"));
+        let events = Events::with_capacity(1024);
+        let scratch = vec![0u8; CHUNK];
+        if let Some(gate) = self.gate {
+            gate.pass();
+        }
+        let mut stats = self.run_loop(poll?, events, scratch)?;
+        stats.cpu = sys::thread_cpu().since(cpu_start);
+        Ok(stats)
+    }
+
+    fn run_loop(
+        self,
+        mut poll: Poll,
+        mut events: Events,
+        mut scratch: Vec<u8>,
+    ) -> Result<SideStats, String> {
+        let ClientWorker {
+            plan,
+            factory,
+            budget,
+            progress,
+            max_open,
+            trace_first,
+            ..
+        } = self;
+        let mut conns: Slab<ClientConn> = Slab::default();
+        let mut stats = SideStats {
+            threads: 1,
+            ..SideStats::default()
+        };
+        let pattern = Pattern::default();
+        let mut trace_pending = trace_first;
+        let mut next_scan = Instant::now() + TICK;
+        let max_open = max_open.max(1);
+
+        loop {
+            while conns.len() < max_open && budget.take() {
+                stats.started += 1;
+                Progress::add(&progress.started, 1);
+                match open(plan, factory, &mut poll, &mut conns, trace_pending) {
+                    Ok(()) => {
+                        trace_pending = false;
+                        Progress::add(&progress.open, 1);
+                    }
+                    Err(f) => {
+                        stats.fail(f.kind);
+                        Progress::add(&progress.failed, 1);
+                        // Out of descriptors or ports: let open connections finish first.
+                        break;
+                    }
                 }
             }
-        }
-        if conns.is_empty() && budget.exhausted() {
-            break;
-        }
-        match poll.poll(&mut events, Some(TICK)) {
-            Ok(()) => {}
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(format!("poll: {e}")),
-        }
-        let mut cx = Ctx {
-            plan,
-            stats: &mut stats,
-            progress,
-            scratch: &mut scratch,
-            pattern: &pattern,
-        };
-        for event in events.iter() {
-            let key = event.token().0;
-            let Some(conn) = conns.get_mut(key) else {
-                continue;
+            if conns.is_empty() && budget.exhausted() {
+                break;
+            }
+            match poll.poll(&mut events, Some(TICK)) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(format!("poll: {e}")),
+            }
+            let mut cx = Ctx {
+                plan,
+                stats: &mut stats,
+                progress,
+                scratch: &mut scratch,
+                pattern: &pattern,
             };
-            conn.transport.on_event(event);
-            let outcome = conn.drive(&mut cx);
-            settle(key, outcome, &mut conns, &mut poll, &mut cx);
-        }
-        let now = Instant::now();
-        if now >= next_scan {
-            next_scan = now + TICK;
-            for key in conns.keys() {
+            for event in events.iter() {
+                let key = event.token().0;
                 let Some(conn) = conns.get_mut(key) else {
                     continue;
                 };
-                let outcome = match conn.phase {
-                    _ if now >= conn.deadline => Outcome::Failed(Failure::new(
-                        format!("timeout/{}", conn.phase.name()),
-                        format!("no progress within {:?}", plan.timeout),
-                    )),
-                    Phase::Holding(until) if now >= until => conn.drive(&mut cx),
-                    _ => Outcome::Pending,
-                };
+                conn.transport.on_event(event);
+                let outcome = conn.drive(&mut cx);
                 settle(key, outcome, &mut conns, &mut poll, &mut cx);
             }
+            let now = Instant::now();
+            if now >= next_scan {
+                next_scan = now + TICK;
+                for key in conns.keys() {
+                    let Some(conn) = conns.get_mut(key) else {
+                        continue;
+                    };
+                    let outcome = match conn.phase {
+                        _ if now >= conn.deadline => Outcome::Failed(Failure::new(
+                            format!("timeout/{}", conn.phase.name()),
+                            format!("no progress within {:?}", plan.timeout),
+                        )),
+                        Phase::Holding(until) if now >= until => conn.drive(&mut cx),
+                        _ => Outcome::Pending,
+                    };
+                    settle(key, outcome, &mut conns, &mut poll, &mut cx);
+                }
+            }
         }
+        Ok(stats)
     }
-    stats.cpu = sys::thread_cpu().since(cpu_start);
-    Ok(stats)
 }
 
 /// Starts one connection and registers it.

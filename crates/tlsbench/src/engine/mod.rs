@@ -8,6 +8,7 @@ mod slab;
 mod transport;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -154,6 +155,66 @@ impl Budget {
     }
 }
 
+/// Lets the coordinator take a baseline (RSS, clock) once every worker has allocated its
+/// fixed state and before any connection exists. Each worker passes it once; the
+/// coordinator opens it once, or releases it without waiting when start-up fails.
+#[derive(Debug)]
+pub struct StartGate {
+    expected: usize,
+    /// (workers arrived, gate open)
+    state: Mutex<(usize, bool)>,
+    changed: Condvar,
+}
+
+impl StartGate {
+    /// A gate for `workers` workers and one coordinator.
+    pub fn new(workers: usize) -> Self {
+        StartGate {
+            expected: workers,
+            state: Mutex::new((0, false)),
+            changed: Condvar::new(),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, (usize, bool)> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Worker side: says it is ready, then waits until the gate opens.
+    pub fn pass(&self) {
+        let mut state = self.lock();
+        state.0 += 1;
+        self.changed.notify_all();
+        while !state.1 {
+            state = self
+                .changed
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+
+    /// Coordinator side: waits for every worker, runs `baseline`, then opens the gate.
+    pub fn open<T>(&self, baseline: impl FnOnce() -> T) -> T {
+        let mut state = self.lock();
+        while state.0 < self.expected && !state.1 {
+            state = self
+                .changed
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        let value = baseline();
+        state.1 = true;
+        self.changed.notify_all();
+        value
+    }
+
+    /// Opens the gate without waiting (start-up failed part-way).
+    pub fn release(&self) {
+        self.lock().1 = true;
+        self.changed.notify_all();
+    }
+}
+
 /// A repeating byte pattern (period 251, a prime, so record boundaries never line up with
 /// it) sent by echo clients and checked on the way back.
 #[derive(Debug)]
@@ -200,6 +261,31 @@ mod tests {
         assert!(b.take());
         b.stop();
         assert!(!b.take());
+    }
+
+    #[test]
+    fn start_gate_runs_the_baseline_before_releasing_workers() {
+        let gate = StartGate::new(2);
+        let passed = AtomicU64::new(0);
+        std::thread::scope(|s| {
+            for _ in 0..2 {
+                s.spawn(|| {
+                    gate.pass();
+                    passed.fetch_add(1, Ordering::SeqCst);
+                });
+            }
+            let seen = gate.open(|| passed.load(Ordering::SeqCst));
+            assert_eq!(seen, 0);
+        });
+        assert_eq!(passed.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn a_released_gate_lets_workers_through_without_the_rest() {
+        let gate = StartGate::new(3);
+        gate.release();
+        gate.pass();
+        assert_eq!(gate.open(|| 7), 7);
     }
 
     #[test]

@@ -20,8 +20,8 @@ use mio::net::TcpListener;
 use mio::{Events, Interest, Poll, Token, Waker};
 
 use super::slab::Slab;
-use super::transport::{Failure, Transport};
-use super::{ServerMode, CHUNK, TICK};
+use super::transport::{error_name, Failure, Transport};
+use super::{ServerMode, StartGate, CHUNK, TICK};
 use crate::session::{Session, SessionFactory};
 use crate::stats::SideStats;
 use crate::sys;
@@ -99,10 +99,12 @@ impl ServerWorker {
 
     /// Serves until stopped. Returns the worker's measurements, including its CPU time.
     /// Connections still open when it stops are counted as `aborted/at_stop`.
+    /// `gate`, if any, is passed once the worker's fixed state is allocated.
     pub fn run(
         mut self,
         plan: &ServerPlan,
         factory: &dyn SessionFactory,
+        gate: Option<&StartGate>,
     ) -> Result<SideStats, String> {
         let cpu_start = sys::thread_cpu();
         let mut events = Events::with_capacity(1024);
@@ -112,6 +114,9 @@ impl ServerWorker {
             ..SideStats::default()
         };
         let mut scratch = vec![0u8; CHUNK];
+        if let Some(gate) = gate {
+            gate.pass();
+        }
         let mut next_scan = Instant::now() + TICK;
         let mut rearm_listener = false;
 
@@ -202,10 +207,13 @@ impl ServerWorker {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return false,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => {
-                    // EMFILE, ENFILE, ENOBUFS...: the connection stays queued; count it and
-                    // try again on the next tick.
-                    stats.started += 1;
-                    stats.fail(format!("accept/{:?}", e.kind()));
+                    // EMFILE, ENFILE, ENOBUFS...: the connection stays queued; count the
+                    // refusal (not as a connection: the same one is retried) and try again
+                    // on the next tick.
+                    *stats
+                        .accept_errors
+                        .entry(format!("accept/{}", error_name(&e)))
+                        .or_insert(0) += 1;
                     if plan.log_failures {
                         eprintln!("tlsbench serve: accept failed: {e}");
                     }

@@ -26,14 +26,23 @@ impl Failure {
         }
     }
 
-    /// A socket error, classified by its `io::ErrorKind`.
+    /// A socket error, classified by its errno name (`ECONNRESET`, `EMFILE`, ...), or its
+    /// `io::ErrorKind` when it did not come from the OS.
     pub fn io(prefix: &str, e: &io::Error) -> Self {
-        Failure::new(format!("{prefix}/{:?}", e.kind()), e.to_string())
+        Failure::new(format!("{prefix}/{}", error_name(e)), e.to_string())
     }
 
     /// A TLS error from the session.
     pub fn tls(e: &SessionError) -> Self {
         Failure::new(format!("tls/{}", e.kind), e.message.clone())
+    }
+}
+
+/// A short stable name for an I/O error: the errno name when there is one.
+pub fn error_name(e: &io::Error) -> String {
+    match e.raw_os_error() {
+        Some(code) => format!("{:?}", nix::errno::Errno::from_raw(code)),
+        None => format!("{:?}", e.kind()),
     }
 }
 
