@@ -13,6 +13,7 @@ use tlskit_x509::{verify_chain, Certificate, Purpose, RootStore, ServerName, Ver
 
 struct Chain {
     roots: RootStore,
+    root: Vec<u8>,
     ica: Vec<u8>,
     leaf: Vec<u8>,
 }
@@ -25,6 +26,7 @@ fn chain(alg: fn(usize) -> Alg) -> Chain {
     roots.add_der(&root.der).expect("root");
     Chain {
         roots,
+        root: root.der,
         ica: ica.der,
         leaf,
     }
@@ -65,6 +67,47 @@ fn bench(c: &mut Criterion) {
                         Some(&name),
                         &options,
                     )
+                })
+            });
+        }
+    }
+    group.finish();
+
+    // The two signature checks alone, straight through the provider: the floor under
+    // full validation, so the difference is the validator's own cost.
+    let mut group = c.benchmark_group("two-signatures-only");
+    for provider in tlskit_providers::all() {
+        for (label, ch) in &chains {
+            let pairs: Vec<(Vec<u8>, &[u8])> = [(&ch.leaf, &ch.ica), (&ch.ica, &ch.root)]
+                .into_iter()
+                .map(|(child, issuer)| {
+                    let issuer = Certificate::from_der(issuer).expect("issuer").spki.to_vec();
+                    (issuer, child.as_slice())
+                })
+                .collect();
+            let checks: Vec<_> = pairs
+                .iter()
+                .map(|(spki, child)| {
+                    let cert = Certificate::from_der(child).expect("child");
+                    let key = tlskit_crypto::SubjectPublicKeyInfo::from_der(spki).expect("spki");
+                    let alg = tlskit_x509::SignatureAlgorithm::from_der(cert.signature_algorithm)
+                        .and_then(|a| a.for_key(&key))
+                        .expect("algorithm");
+                    (
+                        alg,
+                        spki.clone(),
+                        cert.tbs().to_vec(),
+                        cert.signature.to_vec(),
+                    )
+                })
+                .collect();
+            group.bench_function(format!("{}/{label}", provider.name()), |b| {
+                b.iter(|| {
+                    for (alg, spki, msg, sig) in &checks {
+                        provider
+                            .verify(*alg, spki, black_box(msg), sig)
+                            .expect("verifies");
+                    }
                 })
             });
         }
