@@ -473,7 +473,6 @@ pub fn command(args: &LoadArgs) -> Result<RunReport, String> {
         match run(&config) {
             Ok(result) => report.results.push(result),
             Err(error) => {
-                eprintln!("tlsbench: {backend}: {error}");
                 report.failed_runs.push(FailedRun { backend, error });
             }
         }

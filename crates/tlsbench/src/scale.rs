@@ -91,7 +91,6 @@ pub fn command(args: &ScaleArgs) -> Result<RunReport, String> {
             match load::run(&config) {
                 Ok(result) => runs.push((n, result)),
                 Err(error) => {
-                    eprintln!("tlsbench: {backend}: {error}");
                     report.failed_runs.push(FailedRun {
                         backend: backend.clone(),
                         error,

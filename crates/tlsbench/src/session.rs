@@ -250,10 +250,66 @@ fn tlskit_factory(
     _sides: Sides,
 ) -> Result<Arc<dyn SessionFactory>, String> {
     Err(format!(
-        "backend {}: tlskit's TLS connections (crate tlskit-handshake) are not wired into tlsbench yet; \
-         use --backend {NULL_BACKEND} to exercise the load engine without TLS",
+        "tlskit's TLS connections (crate tlskit-handshake) are not wired into tlsbench yet, so the {} \
+         backend cannot run a load; --backend {NULL_BACKEND} exercises the engine without TLS",
         provider.name()
     ))
+}
+
+/// Implements [`Session`] for a connection type with rustls' inherent API (`read_tls`,
+/// `process_new_packets`, `write_tls`, `wants_read`, `wants_write`, `is_handshaking`,
+/// `reader()`, `writer()`, `send_close_notify`), such as tlskit-handshake's
+/// `ClientConnection` and `ServerConnection`, by forwarding each call.
+///
+/// `kind` maps the connection's error to the short label errors are counted by (for a TLS
+/// error: the alert, e.g. `alert:decode_error`); the optional `describe` and `resumed`
+/// closures fill in [`Session::describe`] and [`Session::resumed`].
+///
+/// ```text
+/// tlsbench::impl_session!(tlskit_handshake::ClientConnection, kind = |e: &tlskit_handshake::Error| e.to_string());
+/// ```
+#[macro_export]
+macro_rules! impl_session {
+    ($ty:ty, kind = $kind:expr $(, describe = $describe:expr)? $(, resumed = $resumed:expr)? $(,)?) => {
+        impl $crate::session::Session for $ty {
+            fn read_tls(&mut self, rd: &mut dyn ::std::io::Read) -> ::std::io::Result<usize> {
+                <$ty>::read_tls(self, rd)
+            }
+            fn process_new_packets(&mut self) -> ::std::result::Result<(), $crate::session::SessionError> {
+                match <$ty>::process_new_packets(self) {
+                    Ok(_) => Ok(()),
+                    Err(e) => Err($crate::session::SessionError::new(($kind)(&e), e.to_string())),
+                }
+            }
+            fn write_tls(&mut self, wr: &mut dyn ::std::io::Write) -> ::std::io::Result<usize> {
+                <$ty>::write_tls(self, wr)
+            }
+            fn wants_read(&self) -> bool {
+                <$ty>::wants_read(self)
+            }
+            fn wants_write(&self) -> bool {
+                <$ty>::wants_write(self)
+            }
+            fn is_handshaking(&self) -> bool {
+                <$ty>::is_handshaking(self)
+            }
+            fn read_plaintext(&mut self, buf: &mut [u8]) -> ::std::io::Result<usize> {
+                ::std::io::Read::read(&mut <$ty>::reader(self), buf)
+            }
+            fn write_plaintext(&mut self, data: &[u8]) -> ::std::io::Result<usize> {
+                ::std::io::Write::write(&mut <$ty>::writer(self), data)
+            }
+            fn send_close_notify(&mut self) {
+                <$ty>::send_close_notify(self)
+            }
+            $(fn describe(&self) -> String {
+                ($describe)(self)
+            })?
+            $(fn resumed(&self) -> Option<bool> {
+                ($resumed)(self)
+            })?
+        }
+    };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -304,7 +360,7 @@ impl NullFactory {
             Ok(NullFactory)
         } else {
             Err(format!(
-                "backend {NULL_BACKEND} is the engine self-test without TLS; it cannot honour {}",
+                "the {NULL_BACKEND} backend (the engine without TLS) cannot honour {}",
                 given.join(", ")
             ))
         }
@@ -644,6 +700,102 @@ mod tests {
             ..TlsOptions::default()
         };
         assert!(NullFactory::new(&explicit_none).is_ok());
+    }
+
+    /// A connection type with exactly the inherent API announced for tlskit-handshake.
+    struct AnnouncedApi(NullSession);
+
+    #[derive(Debug)]
+    struct AnnouncedError(&'static str);
+
+    impl fmt::Display for AnnouncedError {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "announced error: {}", self.0)
+        }
+    }
+
+    struct PlainReader<'a>(&'a mut NullSession);
+    impl io::Read for PlainReader<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            self.0.read_plaintext(buf)
+        }
+    }
+    struct PlainWriter<'a>(&'a mut NullSession);
+    impl io::Write for PlainWriter<'_> {
+        fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+            self.0.write_plaintext(data)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl AnnouncedApi {
+        fn read_tls(&mut self, rd: &mut dyn io::Read) -> io::Result<usize> {
+            Session::read_tls(&mut self.0, rd)
+        }
+        fn process_new_packets(&mut self) -> Result<(), AnnouncedError> {
+            Session::process_new_packets(&mut self.0).map_err(|_| AnnouncedError("decode_error"))
+        }
+        fn write_tls(&mut self, wr: &mut dyn io::Write) -> io::Result<usize> {
+            Session::write_tls(&mut self.0, wr)
+        }
+        fn wants_read(&self) -> bool {
+            Session::wants_read(&self.0)
+        }
+        fn wants_write(&self) -> bool {
+            Session::wants_write(&self.0)
+        }
+        fn is_handshaking(&self) -> bool {
+            Session::is_handshaking(&self.0)
+        }
+        fn reader(&mut self) -> impl io::Read + '_ {
+            PlainReader(&mut self.0)
+        }
+        fn writer(&mut self) -> impl io::Write + '_ {
+            PlainWriter(&mut self.0)
+        }
+        fn send_close_notify(&mut self) {
+            Session::send_close_notify(&mut self.0)
+        }
+    }
+
+    crate::impl_session!(
+        AnnouncedApi,
+        kind = |e: &AnnouncedError| format!("alert:{}", e.0),
+        describe = |c: &AnnouncedApi| format!("via macro: {}", c.0.describe()),
+    );
+
+    #[test]
+    fn impl_session_forwards_the_announced_api() {
+        let mut client = AnnouncedApi(NullSession::client());
+        let mut server = AnnouncedApi(NullSession::server());
+        let mut wire = Vec::new();
+        Session::write_tls(&mut client, &mut wire).unwrap();
+        Session::read_tls(&mut server, &mut wire.as_slice()).unwrap();
+        Session::process_new_packets(&mut server).unwrap();
+        assert!(!Session::is_handshaking(&server));
+        assert_eq!(Session::write_plaintext(&mut server, b"hi").unwrap(), 2);
+        let mut buf = [0u8; 4];
+        assert_eq!(
+            Session::read_plaintext(&mut client, &mut buf)
+                .unwrap_err()
+                .kind(),
+            io::ErrorKind::WouldBlock
+        );
+        assert_eq!(Session::describe(&server), "via macro: null (no TLS)");
+        assert_eq!(
+            Session::resumed(&server),
+            None,
+            "not given: the trait default"
+        );
+        let mut garbage: &[u8] = &[9, 0, 0];
+        Session::read_tls(&mut client, &mut garbage).unwrap();
+        let err = Session::process_new_packets(&mut client).unwrap_err();
+        assert_eq!(
+            err,
+            SessionError::new("alert:decode_error", "announced error: decode_error")
+        );
     }
 
     #[test]
