@@ -52,7 +52,7 @@ pub enum Command {
 #[derive(Args, Debug, Clone, Default, Serialize)]
 pub struct TlsArgs {
     /// Protocol version.
-    #[arg(long = "tls", id = "tls_version", value_enum)]
+    #[arg(long = "tls", id = "tls_version", value_name = "VERSION", value_enum)]
     pub version: Option<TlsVersion>,
     /// Cipher suite (IANA name, e.g. TLS_AES_128_GCM_SHA256 or
     /// TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256).
