@@ -4,18 +4,24 @@
 //!
 //! Ports are never fixed: `s_server` is started with `-accept 127.0.0.1:0` and its
 //! `ACCEPT 127.0.0.1:PORT` line is read back; the tlskit server binds port 0 itself.
+//!
+//! Both s_server and s_client can also be driven interactively (stdin kept open, output
+//! awaited line by line) for the commands they read from stdin, such as TLS 1.3 KeyUpdate
+//! (`K` / `k`). [`fixture`] writes the rcgen test PKI as PEM files for them.
 #![allow(dead_code)]
+
+pub mod fixture;
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
-use tlskit_handshake::{ServerConfig, ServerConnection, Stream};
+use tlskit_handshake::{ServerConfig, ServerConnection, Stream, TraceSink};
 
 /// How long any single step (process start, handshake, one read) may take.
 pub const STEP_TIMEOUT: Duration = Duration::from_secs(10);
@@ -240,6 +246,8 @@ impl Drop for ChildGuard {
 #[derive(Debug)]
 pub struct SServer {
     child: ChildGuard,
+    /// Kept open for an interactive server (see [`SServer::start_interactive`]).
+    stdin: Option<ChildStdin>,
     pub port: u16,
 }
 
@@ -247,18 +255,52 @@ impl SServer {
     /// Starts `openssl s_server -accept 127.0.0.1:0 <args>` in `cwd` and waits for its
     /// `ACCEPT` line.
     pub fn start(args: &[&str], cwd: &Path) -> Self {
+        Self::spawn(args, cwd, false)
+    }
+
+    /// As [`SServer::start`], with stdin kept open for [`SServer::send_stdin`]: in its
+    /// plain mode (no `-www`/`-rev`) s_server sends stdin lines to the client and obeys
+    /// commands such as `K` (KeyUpdate, update_requested) and `k` (update_not_requested).
+    pub fn start_interactive(args: &[&str], cwd: &Path) -> Self {
+        Self::spawn(args, cwd, true)
+    }
+
+    fn spawn(args: &[&str], cwd: &Path, interactive: bool) -> Self {
         let mut all: Vec<String> = vec!["s_server".into(), "-accept".into(), "127.0.0.1:0".into()];
         all.extend(args.iter().map(|s| s.to_string()));
-        let child = ChildGuard::spawn(&all, cwd, Stdio::null());
+        let stdin = if interactive {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        };
+        let mut child = ChildGuard::spawn(&all, cwd, stdin);
+        let stdin = child.child.stdin.take();
         let port = child.stdout.wait_for(STEP_TIMEOUT, |text| {
             text.lines()
                 .find_map(|l| l.strip_prefix("ACCEPT 127.0.0.1:"))
                 .and_then(|p| p.trim().parse::<u16>().ok())
         });
         match port {
-            Some(port) => SServer { child, port },
+            Some(port) => SServer { child, stdin, port },
             None => panic!("s_server did not start:\n{}", child.diagnostics()),
         }
+    }
+
+    /// Writes `bytes` to an interactive s_server's stdin.
+    pub fn send_stdin(&mut self, bytes: &[u8]) -> Result<(), String> {
+        let stdin = self
+            .stdin
+            .as_mut()
+            .ok_or("s_server was not started interactively")?;
+        stdin
+            .write_all(bytes)
+            .and_then(|()| stdin.flush())
+            .map_err(|e| format!("write to s_server stdin: {e}"))
+    }
+
+    /// s_server's standard output so far, to wait on (its `-msg` log goes there too).
+    pub fn stdout(&self) -> &Captured {
+        &self.child.stdout
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -334,17 +376,107 @@ pub fn s_client(args: &[&str], input: &[u8], cwd: &Path, timeout: Duration) -> C
     }
 }
 
+/// An `openssl s_client` driven line by line: stdin stays open (without `-ign_eof`,
+/// s_client would quit at its end), so commands such as `K` (KeyUpdate) can be typed
+/// between awaited answers. Killed on drop.
+#[derive(Debug)]
+pub struct InteractiveClient {
+    child: ChildGuard,
+    stdin: Option<ChildStdin>,
+}
+
+impl InteractiveClient {
+    /// Starts `openssl s_client <args>` in `cwd`.
+    pub fn start(args: &[&str], cwd: &Path) -> Self {
+        let mut all: Vec<String> = vec!["s_client".into()];
+        all.extend(args.iter().map(|s| s.to_string()));
+        let mut child = ChildGuard::spawn(&all, cwd, Stdio::piped());
+        let stdin = child.child.stdin.take();
+        InteractiveClient { child, stdin }
+    }
+
+    /// Types `bytes` on s_client's stdin.
+    pub fn send(&mut self, bytes: &[u8]) -> Result<(), String> {
+        let stdin = self.stdin.as_mut().ok_or("s_client stdin already closed")?;
+        stdin
+            .write_all(bytes)
+            .and_then(|()| stdin.flush())
+            .map_err(|e| format!("write to s_client stdin: {e}\n{}", self.child.diagnostics()))
+    }
+
+    /// Waits (at most [`STEP_TIMEOUT`]) until stdout contains `needle` after byte offset
+    /// `from`; returns the offset just past it.
+    pub fn wait_stdout(&self, from: usize, needle: &str) -> Result<usize, String> {
+        self.child
+            .stdout
+            .wait_for(STEP_TIMEOUT, |text| {
+                text.get(from..)
+                    .and_then(|t| t.find(needle))
+                    .map(|i| from + i + needle.len())
+            })
+            .ok_or_else(|| {
+                format!(
+                    "s_client did not print {needle:?} in time\n{}",
+                    self.child.diagnostics()
+                )
+            })
+    }
+
+    /// Waits (at most [`STEP_TIMEOUT`]) until stderr contains `needle` after byte offset
+    /// `from`; returns the offset just past it.
+    pub fn wait_stderr(&self, from: usize, needle: &str) -> Result<usize, String> {
+        self.child
+            .stderr
+            .wait_for(STEP_TIMEOUT, |text| {
+                text.get(from..)
+                    .and_then(|t| t.find(needle))
+                    .map(|i| from + i + needle.len())
+            })
+            .ok_or_else(|| {
+                format!(
+                    "s_client did not report {needle:?} in time\n{}",
+                    self.child.diagnostics()
+                )
+            })
+    }
+
+    /// Standard output so far.
+    pub fn stdout(&self) -> String {
+        self.child.stdout.text()
+    }
+
+    /// Closes stdin and waits for the exit (killed after `timeout`).
+    pub fn finish(mut self, timeout: Duration) -> ClientRun {
+        drop(self.stdin.take());
+        let status = self.child.wait_deadline(timeout);
+        ClientRun {
+            status,
+            stdout: self.child.stdout.text(),
+            stderr: self.child.stderr.text(),
+            command: self.child.what.clone(),
+        }
+    }
+}
+
 /// What the tlskit echo server saw on one connection.
 #[derive(Clone, Debug, Default)]
 pub struct ConnReport {
     /// Accept order, from 0.
     pub index: usize,
+    /// `TLSv1.3` or `TLSv1.2`.
+    pub version: Option<&'static str>,
     pub suite: Option<&'static str>,
     pub group: Option<&'static str>,
     pub resumed: bool,
     pub extended_master_secret: bool,
     pub peer_certificates: usize,
     pub server_name: Option<String>,
+    /// The scheme of the server's CertificateVerify / ServerKeyExchange signature.
+    pub signature_scheme: Option<&'static str>,
+    /// The ALPN protocol chosen.
+    pub alpn: Option<Vec<u8>>,
+    /// The handshake trace, for a server started with [`EchoServer::start_traced`].
+    pub trace: Vec<String>,
     /// Lines received (without the newline), including the final `quit`.
     pub lines: Vec<Vec<u8>>,
     /// Whether the peer's close_notify arrived.
@@ -367,6 +499,16 @@ pub struct EchoServer {
 
 impl EchoServer {
     pub fn start(config: Arc<ServerConfig>) -> Self {
+        Self::spawn(config, false)
+    }
+
+    /// As [`EchoServer::start`], recording each connection's handshake trace (the
+    /// messages both ways, key updates, HelloRetryRequest) in [`ConnReport::trace`].
+    pub fn start_traced(config: Arc<ServerConfig>) -> Self {
+        Self::spawn(config, true)
+    }
+
+    fn spawn(config: Arc<ServerConfig>, traced: bool) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
         let addr = listener.local_addr().expect("local addr");
         let stop = Arc::new(AtomicBool::new(false));
@@ -384,7 +526,7 @@ impl EchoServer {
                 let i = index;
                 index += 1;
                 thread::spawn(move || {
-                    let report = serve_echo(config, sock, i);
+                    let report = serve_echo(config, sock, i, traced);
                     let _ = tx.send(report);
                 });
             }
@@ -441,7 +583,33 @@ impl Drop for EchoServer {
     }
 }
 
-fn serve_echo(config: Arc<ServerConfig>, sock: TcpStream, index: usize) -> ConnReport {
+fn serve_echo(
+    config: Arc<ServerConfig>,
+    sock: TcpStream,
+    index: usize,
+    traced: bool,
+) -> ConnReport {
+    let lines = Arc::new(Mutex::new(Vec::<String>::new()));
+    let sink = traced.then(|| {
+        let lines = lines.clone();
+        TraceSink::new(move |l| {
+            if let Ok(mut v) = lines.lock() {
+                v.push(l.to_string());
+            }
+        })
+    });
+    let mut report = echo_session(config, sock, index, sink);
+    report.trace = lines.lock().map(|v| v.clone()).unwrap_or_default();
+    report
+}
+
+/// One echo connection: handshake, then `echo: <line>` per line until `quit`.
+fn echo_session(
+    config: Arc<ServerConfig>,
+    sock: TcpStream,
+    index: usize,
+    trace: Option<TraceSink>,
+) -> ConnReport {
     let mut report = ConnReport {
         index,
         ..ConnReport::default()
@@ -449,7 +617,7 @@ fn serve_echo(config: Arc<ServerConfig>, sock: TcpStream, index: usize) -> ConnR
     let _ = sock.set_read_timeout(Some(STEP_TIMEOUT));
     let _ = sock.set_write_timeout(Some(STEP_TIMEOUT));
     let _ = sock.set_nodelay(true);
-    let conn = match ServerConnection::new(config) {
+    let conn = match ServerConnection::with_trace(config, trace) {
         Ok(c) => c,
         Err(e) => {
             report.error = Some(format!("ServerConnection::new: {e}"));
@@ -459,6 +627,9 @@ fn serve_echo(config: Arc<ServerConfig>, sock: TcpStream, index: usize) -> ConnR
     let mut stream = Stream::new(conn, sock);
     let handshake = stream.handshake();
     let n = stream.conn.negotiated();
+    report.version = n.version.map(|v| v.name());
+    report.signature_scheme = n.signature_scheme.map(|s| s.name());
+    report.alpn = n.alpn.clone();
     report.suite = n.suite.map(|s| s.name);
     report.group = n.group.map(|g| g.name());
     report.resumed = n.resumed;
