@@ -191,8 +191,38 @@ impl<'a> ClientHello<'a> {
         total.checked_sub(psks.binders_field_len())
     }
 
-    /// Length of the encoded handshake message, header included.
+    /// Length of the encoded handshake message, header included. For a decoded hello this
+    /// is computed from the wire lengths without allocating; a hello built from items is
+    /// encoded into a scratch buffer.
     pub fn encoded_len(&self) -> Result<usize, EncodeError> {
+        let wire = (
+            self.cipher_suites.wire_bytes(),
+            self.compression_methods.wire_bytes(),
+            self.extensions.wire_bytes(),
+        );
+        if let (Some(cs), Some(cm), ext) = wire {
+            let ext_len = match ext {
+                Some(e) if !e.is_empty() => 2 + e.len(),
+                Some(_) => 0,
+                None if self.extensions.is_empty() => 0,
+                None => return self.encoded_len_by_encoding(),
+            };
+            let sid = self.legacy_session_id.0.len();
+            return Ok(HANDSHAKE_HEADER_LEN
+                + 2
+                + 32
+                + 1
+                + sid
+                + 2
+                + cs.len()
+                + 1
+                + cm.len()
+                + ext_len);
+        }
+        self.encoded_len_by_encoding()
+    }
+
+    fn encoded_len_by_encoding(&self) -> Result<usize, EncodeError> {
         let mut scratch = Vec::new();
         HandshakeMessage::ClientHello(*self).encode(&mut scratch)?;
         Ok(scratch.len())

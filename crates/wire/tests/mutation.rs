@@ -91,7 +91,11 @@ fn check(bytes: &[u8], version: TlsVersion) -> bool {
             assert_eq!(decoded, msg);
             let _ = msg.to_string();
             if let HandshakeMessage::ClientHello(ch) = msg {
-                let _ = ch.psk_binders_offset();
+                assert_eq!(ch.encoded_len().unwrap(), again.len());
+                if let Some(offset) = ch.psk_binders_offset() {
+                    let psks = ch.extensions.pre_shared_key().unwrap();
+                    assert_eq!(offset, again.len() - psks.binders_field_len());
+                }
             }
             true
         }

@@ -18,6 +18,7 @@ fn walk(msg: &HandshakeMessage<'_>) -> usize {
             n += ch.cipher_suites.iter().count() + ch.compression_methods.iter().count();
             n += walk_exts(&ch.extensions);
             n += ch.extensions.server_name().map_or(0, <[u8]>::len);
+            n += ch.psk_binders_offset().unwrap_or(0);
         }
         HandshakeMessage::ServerHello(sh) | HandshakeMessage::HelloRetryRequest(sh) => {
             n += walk_exts(&sh.extensions);
