@@ -75,6 +75,12 @@ pub(crate) struct Core {
     /// compatibility, RFC 8446 §5 / Appendix D.4).
     pub(crate) tolerate_ccs: bool,
     pub(crate) trace: Option<TraceSink>,
+    /// TLS 1.3 server that declined 0-RTT: bytes of undecryptable early data it may still
+    /// skip (RFC 8446 §4.2.10); `None` once a record decrypts under the handshake key.
+    pub(crate) early_data_skip: Option<usize>,
+    /// After a HelloRetryRequest to a client that offered 0-RTT: application_data records
+    /// are dropped until the second ClientHello (RFC 8446 §4.2.10).
+    pub(crate) skip_plaintext_early_data: bool,
     /// Pause the handshake for the application to make the server's signature.
     pub(crate) defer_signatures: bool,
     /// TLS 1.3 application traffic secrets, once the handshake is done.
@@ -114,6 +120,8 @@ impl Core {
             trace: None,
             tls13_traffic: None,
             defer_signatures: false,
+            early_data_skip: None,
+            skip_plaintext_early_data: false,
             max_plaintext_buffer: 16 * 1024 * 1024,
         }
     }
@@ -385,9 +393,27 @@ impl Connection {
                         format!("{content_type:?} record"),
                     ));
                 }
-                let (t, range) = cipher.open_record(header, payload_all)?;
-                content_type = ContentType(t);
-                payload_range = range;
+                let payload_len = payload_all.len();
+                match cipher.open_record(header, payload_all) {
+                    Ok((t, range)) => {
+                        core.early_data_skip = None;
+                        content_type = ContentType(t);
+                        payload_range = range;
+                    }
+                    // RFC 8446 §4.2.10: a server that declined 0-RTT skips records it
+                    // cannot decrypt, up to a limit.
+                    Err(crate::record::RecordError::BadRecordMac)
+                        if core.early_data_skip.is_some_and(|left| left >= payload_len) =>
+                    {
+                        core.early_data_skip = core.early_data_skip.map(|left| left - payload_len);
+                        core.trace(
+                            Direction::Local,
+                            format_args!("skipped {payload_len} bytes of declined 0-RTT data"),
+                        );
+                        continue;
+                    }
+                    Err(e) => return Err(e.into()),
+                }
             } else {
                 payload_range = 0..payload_all.len();
             }
@@ -447,6 +473,13 @@ impl Connection {
                     self.deliver(Msg::ChangeCipherSpec)?;
                 }
                 ContentType::APPLICATION_DATA => {
+                    if core.skip_plaintext_early_data && core.read_cipher.is_none() {
+                        core.trace(
+                            Direction::Local,
+                            format_args!("dropped declined 0-RTT data after HelloRetryRequest"),
+                        );
+                        continue;
+                    }
                     if !core.handshake_complete || core.read_cipher.is_none() {
                         return Err(Error::unexpected("handshake message", "application data"));
                     }

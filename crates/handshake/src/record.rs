@@ -103,6 +103,15 @@ impl RecordCipher {
         self.seq >= u64::MAX - (1 << 16)
     }
 
+    /// The sequence number the next record will use; it is consumed only when a record
+    /// authenticates, so a record that fails (e.g. skipped 0-RTT data) leaves it unchanged.
+    fn peek_seq(&self) -> Result<u64, RecordError> {
+        if self.seq == u64::MAX {
+            return Err(RecordError::SequenceExhausted);
+        }
+        Ok(self.seq)
+    }
+
     fn next_seq(&mut self) -> Result<u64, RecordError> {
         let seq = self.seq;
         self.seq = seq.checked_add(1).ok_or(RecordError::SequenceExhausted)?;
@@ -228,11 +237,12 @@ impl RecordCipher {
                 let mut nonce = [0u8; NONCE_LEN];
                 nonce[..4].copy_from_slice(&salt);
                 nonce[4..].copy_from_slice(explicit);
-                let seq = self.next_seq()?;
+                let seq = self.peek_seq()?;
                 let aad = tls12_aad(seq, outer_type, version, plain_len);
                 self.key
                     .open_combined_in_place(&nonce, &aad, rest)
                     .map_err(|_| RecordError::BadRecordMac)?;
+                self.seq = seq + 1;
                 if plain_len > MAX_FRAGMENT_LEN {
                     return Err(RecordError::Overflow);
                 }
@@ -249,7 +259,7 @@ impl RecordCipher {
                     .len()
                     .checked_sub(TAG_LEN)
                     .ok_or(RecordError::BadRecordMac)?;
-                let seq = self.next_seq()?;
+                let seq = self.peek_seq()?;
                 let nonce = xor_nonce(&iv, seq);
                 let aad = tls12_aad(seq, outer_type, version, plain_len);
                 self.key
@@ -258,6 +268,7 @@ impl RecordCipher {
                 if plain_len > MAX_FRAGMENT_LEN {
                     return Err(RecordError::Overflow);
                 }
+                self.seq = seq + 1;
                 Ok((outer_type, 0..plain_len))
             }
             NonceScheme::Tls13 { iv } => {
@@ -265,12 +276,14 @@ impl RecordCipher {
                 if payload.len() > MAX_FRAGMENT_LEN + 256 {
                     return Err(RecordError::Overflow);
                 }
-                let seq = self.next_seq()?;
+                let seq = self.peek_seq()?;
                 let nonce = xor_nonce(&iv, seq);
                 let inner_len = self
                     .key
                     .open_combined_in_place(&nonce, &header, payload)
                     .map_err(|_| RecordError::BadRecordMac)?;
+                // Authenticated: this record consumed its sequence number.
+                self.seq = seq + 1;
                 let inner = payload.get(..inner_len).ok_or(RecordError::BadRecordMac)?;
                 // RFC 8446 §5.4: strip zero padding; the last non-zero byte is the type.
                 let type_pos = inner
@@ -353,6 +366,21 @@ mod tests {
                 assert_eq!(&payload[range], &msg[..]);
             }
         }
+    }
+
+    #[test]
+    fn a_record_that_fails_does_not_consume_a_sequence_number() {
+        // What lets a TLS 1.3 server skip declined 0-RTT records (RFC 8446 §4.2.10).
+        let (mut tx, mut rx) = pair(NonceScheme::Tls13 { iv: [3; 12] }, AeadAlgorithm::Aes128Gcm);
+        let mut good = Vec::new();
+        tx.seal_record(23, [3, 3], b"real", &mut good).unwrap();
+        let (h, mut junk) = split(&good);
+        junk[0] ^= 0xff;
+        assert_eq!(rx.open_record(h, &mut junk), Err(RecordError::BadRecordMac));
+        let (h, mut p) = split(&good);
+        let (_, range) = rx.open_record(h, &mut p).unwrap();
+        assert_eq!(&p[range], b"real");
+        assert_eq!(rx.sequence(), 1);
     }
 
     #[test]

@@ -1735,8 +1735,6 @@ fn tls13_middlebox_compatibility_ccs() {
 /// passes; the tlskit server aborts: with bad_record_mac when it tries the early data
 /// under the client handshake key, and with unexpected_message after a HelloRetryRequest.
 #[test]
-#[ignore = "tlskit-handshake bug: the TLS 1.3 server does not skip rejected 0-RTT records \
-            (RFC 8446 §4.2.10); reported to the lead"]
 fn tls13_server_skips_early_data_it_does_not_accept() {
     let fx = Fixture::new("early13");
     let mut m = Matrix::default();

@@ -24,6 +24,9 @@ use tlskit_wire::{
     HELLO_RETRY_REQUEST_RANDOM,
 };
 
+/// How much declined 0-RTT data a server skips before giving up (bytes of records).
+const MAX_SKIPPED_EARLY_DATA: usize = 1 << 17;
+
 /// After a HelloRetryRequest: what the second ClientHello must match.
 pub(crate) struct Retried {
     suite: CipherSuite,
@@ -128,6 +131,20 @@ pub(crate) fn handle_client_hello(
     // RFC 8446 Appendix D.4: one compatibility CCS, after our first message (the HRR if
     // there was one).
     let send_compat_ccs = retried.is_none() && !ch.legacy_session_id.0.is_empty();
+    // 0-RTT is never accepted: skip whatever early data the client sends (RFC 8446
+    // §4.2.10). A second ClientHello must not offer it.
+    let offers_early_data = ch
+        .extensions
+        .contains(tlskit_wire::ExtensionType::EARLY_DATA);
+    if retried.is_some() && offers_early_data {
+        return Err(Error::illegal(
+            "early_data in the ClientHello after HelloRetryRequest",
+        ));
+    }
+    core.skip_plaintext_early_data = false;
+    if offers_early_data {
+        core.early_data_skip = Some(MAX_SKIPPED_EARLY_DATA);
+    }
     let mut transcript = match retried {
         Some(r) => r.transcript,
         None => TranscriptHash::new(hash),
@@ -512,6 +529,9 @@ fn send_hello_retry_request(
     }
     core.flush_flight()?;
     core.tolerate_ccs = true;
+    core.skip_plaintext_early_data = ch
+        .extensions
+        .contains(tlskit_wire::ExtensionType::EARLY_DATA);
     core.trace(
         Direction::Local,
         format_args!("HelloRetryRequest for {}", group.name()),
