@@ -96,11 +96,11 @@ impl HandshakeJoiner {
             self.start = 0;
         }
         self.buf.extend_from_slice(fragment);
-        // Check every header now, so an oversized announcement fails before buffering.
+        // Check every complete header now, so an oversized announcement fails before the
+        // rest of its body is waited for.
         let mut pos = 0;
-        while let Some(header) = self.buf.get(pos..pos + HANDSHAKE_HEADER_LEN) {
-            let len =
-                usize::from(header[1]) << 16 | usize::from(header[2]) << 8 | usize::from(header[3]);
+        while let Some(&[_, l0, l1, l2]) = self.buf.get(pos..pos + HANDSHAKE_HEADER_LEN) {
+            let len = usize::from(l0) << 16 | usize::from(l1) << 8 | usize::from(l2);
             if len > self.max_message_len {
                 return Err(self.fail(DecodeError::new(
                     DecodeErrorKind::TooLarge,
