@@ -1139,6 +1139,65 @@ mod tests {
     }
 
     #[test]
+    fn grease_everywhere_is_tolerated() {
+        // RFC 8701: GREASE cipher suites, extensions, groups, versions, key shares,
+        // signature schemes and PSK modes are ignored, not rejected.
+        let suites = [CipherSuite(0x2a2a), CipherSuite::TLS13_AES_128_GCM_SHA256];
+        let groups = [NamedGroup(0x3a3a), NamedGroup::X25519];
+        let versions = [ProtocolVersion(0x4a4a), ProtocolVersion::TLS13];
+        let sigs = [SignatureScheme(0x5a5a), SignatureScheme::ED25519];
+        let shares = [
+            KeyShareEntry {
+                group: NamedGroup(0x3a3a),
+                key_exchange: &[0],
+            },
+            KeyShareEntry {
+                group: NamedGroup::X25519,
+                key_exchange: &[1; 32],
+            },
+        ];
+        let exts = [
+            Extension::Unknown {
+                typ: ExtensionType(0x0a0a),
+                data: &[],
+            },
+            Extension::SupportedGroups(List::new(&groups)),
+            Extension::SupportedVersions(List::new(&versions)),
+            Extension::SignatureAlgorithms(List::new(&sigs)),
+            Extension::KeyShareClient(List::new(&shares)),
+            Extension::PskKeyExchangeModes(List::new(&[
+                crate::PskKeyExchangeMode(0x0b),
+                crate::PskKeyExchangeMode::PSK_DHE_KE,
+            ])),
+            Extension::Unknown {
+                typ: ExtensionType(0xfafa),
+                data: &[0],
+            },
+        ];
+        let ch = ClientHello {
+            legacy_version: ProtocolVersion::TLS12,
+            random: Random([0; 32]),
+            legacy_session_id: SessionId(&[]),
+            cipher_suites: List::new(&suites),
+            compression_methods: List::new(&[Compression::NULL]),
+            extensions: Extensions::new(&exts),
+        };
+        roundtrip(HandshakeMessage::ClientHello(ch), TlsVersion::Tls13);
+        let bytes = HandshakeMessage::ClientHello(ch).to_vec().unwrap();
+        let HandshakeMessage::ClientHello(d) =
+            HandshakeMessage::decode(&bytes, TlsVersion::Tls13).unwrap()
+        else {
+            panic!("not a ClientHello")
+        };
+        assert!(d.offers_tls13());
+        assert!(d.extensions.types().filter(|t| t.is_grease()).count() == 2);
+        assert!(d.cipher_suites.iter().any(|c| c.is_grease()));
+        assert!(HandshakeMessage::ClientHello(d)
+            .to_string()
+            .contains("GREASE (0x2a2a)"));
+    }
+
+    #[test]
     fn downgrade_sentinels() {
         let mut r = [0u8; 32];
         r[24..].copy_from_slice(&DOWNGRADE_TLS12);
