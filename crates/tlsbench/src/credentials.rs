@@ -128,6 +128,8 @@ pub fn generate(kind: CertKind) -> Result<Credentials, String> {
         .push(DnType::CommonName, "tlsbench server");
     server_params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
     server_params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    // RFC 5280 §4.2.1.1: tlskit-x509 (CA/B profile) requires the authority key identifier.
+    server_params.use_authority_key_identifier_extension = true;
     let server_cert = server_params
         .signed_by(&server_key, &issuer)
         .map_err(err("server"))?;
@@ -139,6 +141,7 @@ pub fn generate(kind: CertKind) -> Result<Credentials, String> {
         .push(DnType::CommonName, "tlsbench client");
     client_params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
     client_params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+    client_params.use_authority_key_identifier_extension = true;
     let client_cert = client_params
         .signed_by(&client_key, &issuer)
         .map_err(err("client"))?;

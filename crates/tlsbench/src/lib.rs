@@ -21,4 +21,5 @@ pub mod serve;
 pub mod session;
 pub mod stats;
 pub mod sys;
+pub mod tlskit;
 pub mod trace;

@@ -239,21 +239,14 @@ pub fn build_factory(
     tlskit_factory(provider, opts, sides)
 }
 
-/// The factory for tlskit's own connections over `provider`.
-///
-/// tlskit-handshake's `ClientConnection`/`ServerConnection` are not wired in yet: this
-/// refuses with an explanation instead of pretending. The adapter belongs here (see the
-/// crate README section "Adding the tlskit adapter").
+/// The factory for tlskit's own connections over `provider` (see [`crate::tlskit`]).
 fn tlskit_factory(
     provider: &'static dyn tlskit_crypto::CryptoProvider,
-    _opts: &TlsOptions,
-    _sides: Sides,
+    opts: &TlsOptions,
+    sides: Sides,
 ) -> Result<Arc<dyn SessionFactory>, String> {
-    Err(format!(
-        "tlskit's TLS connections (crate tlskit-handshake) are not wired into tlsbench yet, so the {} \
-         backend cannot run a load; --backend {NULL_BACKEND} exercises the engine without TLS",
-        provider.name()
-    ))
+    crate::tlskit::TlskitFactory::new(provider, opts, sides)
+        .map(|f| Arc::new(f) as Arc<dyn SessionFactory>)
 }
 
 /// Implements [`Session`] for a connection type with rustls' inherent API (`read_tls`,
@@ -799,12 +792,10 @@ mod tests {
     }
 
     #[test]
-    fn provider_backends_say_they_are_not_wired_yet() {
+    fn provider_backends_build_tlskit_factories() {
         for name in tlskit_providers::NAMES {
-            let err = build_factory(name, &TlsOptions::default(), Sides::Both)
-                .err()
-                .unwrap();
-            assert!(err.contains("not wired"), "{err}");
+            let factory = build_factory(name, &TlsOptions::default(), Sides::Both).unwrap();
+            assert_eq!(factory.name(), format!("tlskit/{name}"));
         }
         assert!(build_factory("bogus", &TlsOptions::default(), Sides::Both).is_err());
         assert_eq!(
