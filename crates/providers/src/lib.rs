@@ -53,7 +53,10 @@ pub fn select(choice: &str) -> Result<Vec<&'static dyn CryptoProvider>, String> 
         return Ok(all());
     }
     by_name(choice).map(|p| vec![p]).ok_or_else(|| {
-        format!("unknown backend {choice:?}; compiled-in backends: {}, or all", NAMES.join(", "))
+        format!(
+            "unknown backend {choice:?}; compiled-in backends: {}, or all",
+            NAMES.join(", ")
+        )
     })
 }
 

@@ -3,7 +3,10 @@
 
 use tlskit_crypto::testkit::cross;
 
-fn pairs() -> Vec<(&'static dyn tlskit_crypto::CryptoProvider, &'static dyn tlskit_crypto::CryptoProvider)> {
+fn pairs() -> Vec<(
+    &'static dyn tlskit_crypto::CryptoProvider,
+    &'static dyn tlskit_crypto::CryptoProvider,
+)> {
     let all = tlskit_providers::all();
     let mut out = Vec::new();
     for &a in &all {
