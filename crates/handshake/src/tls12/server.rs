@@ -196,8 +196,9 @@ pub(crate) fn handle_client_hello(
     if send_ticket {
         ext_items.push(Extension::SessionTicket(&[]));
     }
+    // A session id only when the session will be cached (a ticket replaces it).
     let mut session_id = Vec::new();
-    if config.session_cache.is_some() {
+    if config.session_cache.is_some() && !send_ticket {
         session_id = vec![0u8; 32];
         core.provider.fill_random(&mut session_id)?;
     }
@@ -667,10 +668,12 @@ impl State for ExpectFinished {
         core.trace(Direction::Local, format_args!("client Finished verified"));
         if !st.resumed {
             let value = session_value(core, &st.hs, &st.master);
+            // A client that takes a ticket resumes with it; the id cache is for the others
+            // (and keeps the cache for clients that need it).
             if st.hs.send_ticket {
                 send_ticket(core, &mut st.hs, &value)?;
-            }
-            if let (Some(cache), false) = (&st.hs.config.session_cache, st.hs.session_id.is_empty())
+            } else if let (Some(cache), false) =
+                (&st.hs.config.session_cache, st.hs.session_id.is_empty())
             {
                 cache.put(&st.hs.session_id, value);
             }
