@@ -13,8 +13,9 @@
 //!
 //! `bulk_16KiB` sends 16 KiB of application data (one full record) per iteration from an
 //! established client to its server through the connection API (writer → write_tls →
-//! read_tls → process_new_packets → reader), for TLS 1.2 and TLS 1.3 with AES-128-GCM, next
-//! to a raw AEAD seal + open of the same 16 KiB through the backend's `AeadKey`.
+//! read_tls → process_new_packets → reader), for TLS 1.2 and TLS 1.3 with AES-128-GCM; the
+//! record layer alone (`RecordCipher::seal_record` + `open_record`, no connection buffers);
+//! and a raw AEAD seal + open of the same 16 KiB through the backend's `AeadKey`.
 //!
 //! Run: `cargo bench -p tlskit-handshake --bench handshake -- --warm-up-time 1 --measurement-time 3`
 
@@ -32,10 +33,14 @@ use stacks::Case;
 use std::hint::black_box;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
-use tlskit_crypto::AeadAlgorithm;
+use tlskit_crypto::{AeadAlgorithm, CryptoProvider};
+use tlskit_handshake::record::{NonceScheme, RecordCipher, HEADER_LEN};
 use tlskit_handshake::{ClientConnection, ServerConnection};
 
 type Group<'a> = BenchmarkGroup<'a, WallTime>;
+
+/// ContentType application_data (RFC 8446 §5.1, RFC 5246 §6.2.1).
+const APPLICATION_DATA: u8 = 23;
 
 /// Bulk transfer unit: one full TLS record of plaintext (RFC 8446 §5.1, RFC 5246 §6.2.1).
 const BULK_LEN: usize = 16 * 1024;
@@ -202,6 +207,7 @@ fn bulk(c: &mut Criterion) {
                 ServerConnection::new(server_config).expect("server"),
             );
         }
+        bench_record_layer(&mut group, &stack, provider);
         // The same work without the record layer: seal 16 KiB in place under one key, open
         // it under the peer's copy of the key.
         let aead = provider
@@ -234,6 +240,45 @@ fn bulk(c: &mut Criterion) {
         );
     }
     group.finish();
+}
+
+/// The record layer alone, without connection buffers: `RecordCipher::seal_record` of 16 KiB
+/// into a reused buffer (header, explicit nonce or inner content type, tag), then
+/// `open_record` of it in place, for a TLS 1.2 AES-GCM and a TLS 1.3 cipher.
+fn bench_record_layer(group: &mut Group<'_>, stack: &str, provider: &'static dyn CryptoProvider) {
+    let aead = provider
+        .aead(AeadAlgorithm::Aes128Gcm)
+        .expect("AES-128-GCM");
+    for (label, scheme) in [
+        (
+            "tls12_record_layer",
+            NonceScheme::Tls12Explicit { salt: [1, 2, 3, 4] },
+        ),
+        ("tls13_record_layer", NonceScheme::Tls13 { iv: [5; 12] }),
+    ] {
+        let mut sealer = RecordCipher::new(aead.new_key(&[0x42; 16]).expect("key"), scheme);
+        let mut opener = RecordCipher::new(aead.new_key(&[0x42; 16]).expect("key"), scheme);
+        let data = vec![0x5au8; BULK_LEN];
+        let mut wire = Vec::with_capacity(BULK_LEN + 64);
+        let mut round_trip = |wire: &mut Vec<u8>, data: &[u8]| {
+            wire.clear();
+            sealer
+                .seal_record(APPLICATION_DATA, [3, 3], data, wire)
+                .expect("seal");
+            let (header, payload) = wire.split_at_mut(HEADER_LEN);
+            let header: [u8; HEADER_LEN] = (&*header).try_into().expect("header");
+            opener.open_record(header, payload).expect("open")
+        };
+        let (content_type, range) = round_trip(&mut wire, &data);
+        assert_eq!(content_type, APPLICATION_DATA);
+        assert_eq!(
+            wire.get(HEADER_LEN..).and_then(|p| p.get(range)),
+            Some(&data[..])
+        );
+        group.bench_function(BenchmarkId::new(stack, label), |b| {
+            b.iter(|| round_trip(&mut wire, black_box(&data)))
+        });
+    }
 }
 
 fn connection_label(case: Case) -> &'static str {
