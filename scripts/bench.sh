@@ -7,9 +7,9 @@
 # `openssl` tool is present, `openssl s_server -www` measured with `openssl s_time` and with
 # tlsbench --connect (handshakes per server CPU-second from /proc).
 #
-# Until tlskit's TLS connections are wired into tlsbench, the TLS runs are skipped (the
-# reason is printed and written to skipped.txt) and the engine is exercised with
-# `--backend null` instead, so the summary and plots are still produced.
+# If a TLS backend cannot run, its runs are skipped (the reason is printed and written to
+# skipped.txt) and the engine is exercised with `--backend null` instead, so the summary
+# and plots are still produced.
 #
 # Environment: OUT (output directory), CONNS (connections per run, default 10000),
 # CONCURRENCY (default 100), BULK (bytes for the bulk run, default 1G), DURATION (seconds
