@@ -70,6 +70,11 @@ pub trait SessionFactory: Send + Sync {
     fn new_client(&self, server_name: &str) -> Result<Box<dyn Session>, SessionError>;
     /// A new server connection.
     fn new_server(&self) -> Result<Box<dyn Session>, SessionError>;
+    /// A client connection that prints its own handshake flow (for `--trace`); by default
+    /// the same as [`SessionFactory::new_client`].
+    fn new_client_traced(&self, server_name: &str) -> Result<Box<dyn Session>, SessionError> {
+        self.new_client(server_name)
+    }
 }
 
 impl fmt::Debug for dyn SessionFactory + '_ {

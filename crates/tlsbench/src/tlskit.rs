@@ -221,6 +221,20 @@ impl SessionFactory for TlskitFactory {
             .map_err(|e| SessionError::new(error_kind(&e), e.to_string()))
     }
 
+    fn new_client_traced(&self, server_name: &str) -> Result<Box<dyn Session>, SessionError> {
+        let config = self
+            .client
+            .clone()
+            .ok_or_else(|| SessionError::new("config", "no client config"))?;
+        ClientConnection::with_trace(
+            config,
+            server_name,
+            Some(tlskit_handshake::TraceSink::stderr()),
+        )
+        .map(|c| Box::new(c) as Box<dyn Session>)
+        .map_err(|e| SessionError::new(error_kind(&e), e.to_string()))
+    }
+
     fn new_server(&self) -> Result<Box<dyn Session>, SessionError> {
         let config = self
             .server

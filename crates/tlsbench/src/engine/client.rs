@@ -469,9 +469,12 @@ fn open(
     conns: &mut Slab<ClientConn>,
     trace: bool,
 ) -> Result<(), Failure> {
-    let session = factory
-        .new_client(&plan.server_name)
-        .map_err(|e| Failure::new(format!("session/{}", e.kind), e.message))?;
+    let session = if trace {
+        factory.new_client_traced(&plan.server_name)
+    } else {
+        factory.new_client(&plan.server_name)
+    }
+    .map_err(|e| Failure::new(format!("session/{}", e.kind), e.message))?;
     let started = Instant::now();
     let stream = TcpStream::connect(plan.addr).map_err(|e| Failure::io("connect", &e))?;
     let mut transport = Transport::new(stream, false);
