@@ -165,3 +165,67 @@ impl ClientCertVerifier for WebPkiClientVerifier {
             .map_err(cert_error)
     }
 }
+
+/// The leaf's SubjectPublicKeyInfo (DER), for checking the peer's handshake signature.
+pub(crate) fn leaf_spki(leaf: &[u8]) -> Result<Vec<u8>, Error> {
+    tlskit_x509::Certificate::from_der(leaf)
+        .map(|c| c.spki.to_vec())
+        .map_err(|e| {
+            Error::fatal(
+                tlskit_wire::AlertDescription::BadCertificate,
+                format!("leaf certificate: {e:?}"),
+            )
+        })
+}
+
+/// The seed's four checks on a server's chain (trusted chain, revocation, validity, host
+/// name) by `verifier`; returns the leaf's SubjectPublicKeyInfo. An empty chain is
+/// `decode_error` (RFC 8446 §4.4.2.4, RFC 5246 §7.4.2).
+pub(crate) fn verify_server_chain(
+    core: &crate::conn::Core,
+    verifier: &dyn ServerCertVerifier,
+    chain: &[Vec<u8>],
+    server_name: &str,
+) -> Result<Vec<u8>, Error> {
+    let Some((leaf, rest)) = chain.split_first() else {
+        return Err(Error::fatal(
+            tlskit_wire::AlertDescription::DecodeError,
+            "server sent no certificate",
+        ));
+    };
+    let intermediates: Vec<&[u8]> = rest.iter().map(|c| c.as_slice()).collect();
+    verifier.verify_server_cert(
+        leaf,
+        &intermediates,
+        server_name,
+        crate::session::unix_now(),
+    )?;
+    core.trace(
+        crate::trace::Direction::Local,
+        format_args!(
+            "server certificate chain ({} certs) verified for {server_name}",
+            chain.len()
+        ),
+    );
+    leaf_spki(leaf)
+}
+
+/// A client's chain checked by `verifier`; returns the leaf's SubjectPublicKeyInfo. The
+/// caller handles the empty chain (policy decides).
+pub(crate) fn verify_client_chain(
+    core: &crate::conn::Core,
+    verifier: &dyn ClientCertVerifier,
+    leaf: &[u8],
+    rest: &[Vec<u8>],
+) -> Result<Vec<u8>, Error> {
+    let intermediates: Vec<&[u8]> = rest.iter().map(|c| c.as_slice()).collect();
+    verifier.verify_client_cert(leaf, &intermediates, crate::session::unix_now())?;
+    core.trace(
+        crate::trace::Direction::Local,
+        format_args!(
+            "client certificate chain ({} certs) verified",
+            rest.len() + 1
+        ),
+    );
+    leaf_spki(leaf)
+}

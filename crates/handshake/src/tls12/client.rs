@@ -53,34 +53,13 @@ impl State for ExpectCertificate {
         let mut hs = self.0;
         hs.transcript.add_message(encoded);
         let chain: Vec<Vec<u8>> = cert.certificate_list.iter().map(|c| c.0.to_vec()).collect();
-        let Some((leaf, intermediates)) = chain.split_first() else {
-            return Err(Error::fatal(
-                AlertDescription::DecodeError,
-                "server sent an empty certificate list",
-            ));
-        };
         // The seed's four checks: trusted chain, revocation, validity, host name.
-        let inter: Vec<&[u8]> = intermediates.iter().map(|c| c.as_slice()).collect();
-        hs.config
-            .verifier
-            .verify_server_cert(leaf, &inter, &hs.server_name, unix_now())?;
-        core.trace(
-            Direction::Local,
-            format_args!(
-                "server certificate chain ({} certs) verified for {}",
-                chain.len(),
-                hs.server_name
-            ),
-        );
-        let spki = tlskit_x509::Certificate::from_der(leaf)
-            .map_err(|e| {
-                Error::fatal(
-                    AlertDescription::BadCertificate,
-                    format!("leaf certificate: {e:?}"),
-                )
-            })?
-            .spki
-            .to_vec();
+        let spki = crate::verify::verify_server_chain(
+            core,
+            &*hs.config.verifier,
+            &chain,
+            &hs.server_name,
+        )?;
         core.negotiated.peer_certificates = chain;
         Ok(Box::new(ExpectServerKeyExchange { hs, spki }))
     }

@@ -493,21 +493,7 @@ impl State for ExpectClientCertificate {
                 );
             }
             (Some((leaf, rest)), Some(verifier)) => {
-                let inter: Vec<&[u8]> = rest.iter().map(|c| c.as_slice()).collect();
-                verifier.verify_client_cert(leaf, &inter, unix_now())?;
-                let spki = tlskit_x509::Certificate::from_der(leaf)
-                    .map_err(|e| {
-                        Error::fatal(
-                            AlertDescription::BadCertificate,
-                            format!("client certificate: {e:?}"),
-                        )
-                    })?
-                    .spki
-                    .to_vec();
-                core.trace(
-                    Direction::Local,
-                    format_args!("client certificate chain ({} certs) verified", chain.len()),
-                );
+                let spki = crate::verify::verify_client_chain(core, &*verifier, leaf, rest)?;
                 st.client_spki = Some(spki);
                 core.negotiated.peer_certificates = chain;
             }

@@ -372,33 +372,12 @@ impl State for ExpectCertificateOrRequest {
                     .iter()
                     .map(|e| e.cert_data.to_vec())
                     .collect();
-                let Some((leaf, rest)) = chain.split_first() else {
-                    return Err(Error::fatal(
-                        AlertDescription::DecodeError,
-                        "server sent no certificate",
-                    ));
-                };
-                let inter: Vec<&[u8]> = rest.iter().map(|c| c.as_slice()).collect();
-                hs.config
-                    .verifier
-                    .verify_server_cert(leaf, &inter, &hs.server_name, unix_now())?;
-                core.trace(
-                    Direction::Local,
-                    format_args!(
-                        "server certificate chain ({} certs) verified for {}",
-                        chain.len(),
-                        hs.server_name
-                    ),
-                );
-                let spki = tlskit_x509::Certificate::from_der(leaf)
-                    .map_err(|e| {
-                        Error::fatal(
-                            AlertDescription::BadCertificate,
-                            format!("leaf certificate: {e:?}"),
-                        )
-                    })?
-                    .spki
-                    .to_vec();
+                let spki = crate::verify::verify_server_chain(
+                    core,
+                    &*hs.config.verifier,
+                    &chain,
+                    &hs.server_name,
+                )?;
                 hs.server_spki = Some(spki);
                 core.negotiated.peer_certificates = chain;
                 hs.transcript.add_message(encoded);
