@@ -1,7 +1,6 @@
 //! The `direct` entries for ring: the library's own API, no tlskit type in the loop.
 
-use crate::{Group, KeyFile, SigCase, AAD, MESSAGE, NONCE};
-use criterion::BenchmarkId;
+use crate::cases::{work, KeyFile, SigCase, Work, AAD, MESSAGE, NONCE};
 use ring::rand::SystemRandom;
 use ring::signature::{self, EcdsaKeyPair, Ed25519KeyPair, RsaKeyPair};
 use ring::{aead, agreement};
@@ -9,13 +8,7 @@ use std::hint::black_box;
 use tlskit_crypto::{AeadAlgorithm, NamedGroup, SignatureScheme, SubjectPublicKeyInfo};
 
 /// `LessSafeKey::seal_in_place_separate_tag` on a prepared key.
-pub(crate) fn seal(
-    group: &mut Group<'_>,
-    id: BenchmarkId,
-    alg: AeadAlgorithm,
-    key: &[u8],
-    n: usize,
-) {
+pub(crate) fn seal(alg: AeadAlgorithm, key: &[u8], n: usize) -> Work {
     let algorithm = match alg {
         AeadAlgorithm::Aes128Gcm => &aead::AES_128_GCM,
         AeadAlgorithm::Aes256Gcm => &aead::AES_256_GCM,
@@ -23,57 +16,47 @@ pub(crate) fn seal(
     };
     let key = aead::LessSafeKey::new(aead::UnboundKey::new(algorithm, key).expect("key"));
     let mut buf = vec![0u8; n];
-    group.bench_function(id, |b| {
-        b.iter(|| {
-            key.seal_in_place_separate_tag(
-                aead::Nonce::assume_unique_for_key(NONCE),
-                aead::Aad::from(&AAD),
-                black_box(&mut buf),
-            )
-            .expect("seal")
-        })
-    });
+    work(move || {
+        key.seal_in_place_separate_tag(
+            aead::Nonce::assume_unique_for_key(NONCE),
+            aead::Aad::from(&AAD),
+            black_box(&mut buf),
+        )
+        .expect("seal")
+    })
 }
 
 /// `EphemeralPrivateKey::generate` + `compute_public_key` + `agree_ephemeral`.
-pub(crate) fn key_agreement(
-    group: &mut Group<'_>,
-    id: BenchmarkId,
-    named: NamedGroup,
-    peer: &[u8],
-) {
+pub(crate) fn key_agreement(named: NamedGroup, peer: &[u8]) -> Work {
+    let peer = peer.to_vec();
     let algorithm = match named {
         NamedGroup::X25519 => &agreement::X25519,
         NamedGroup::Secp256r1 => &agreement::ECDH_P256,
         NamedGroup::Secp384r1 => &agreement::ECDH_P384,
     };
     let rng = SystemRandom::new();
-    group.bench_function(id, |b| {
-        b.iter(|| {
-            let ours = agreement::EphemeralPrivateKey::generate(algorithm, &rng).expect("gen");
-            black_box(ours.compute_public_key().expect("public"));
-            let peer = agreement::UnparsedPublicKey::new(algorithm, black_box(peer));
-            agreement::agree_ephemeral(ours, &peer, |secret| {
-                let mut out = [0u8; 48];
-                out[..secret.len()].copy_from_slice(secret);
-                out
-            })
-            .expect("agree")
+    work(move || {
+        let ours = agreement::EphemeralPrivateKey::generate(algorithm, &rng).expect("gen");
+        black_box(ours.compute_public_key().expect("public"));
+        let peer = agreement::UnparsedPublicKey::new(algorithm, black_box(&peer));
+        agreement::agree_ephemeral(ours, &peer, |secret| {
+            let mut out = [0u8; 48];
+            out[..secret.len()].copy_from_slice(secret);
+            out
         })
-    });
+        .expect("agree")
+    })
 }
 
 /// `EcdsaKeyPair::sign`, `RsaKeyPair::sign`, `Ed25519KeyPair::sign`.
-pub(crate) fn sign(group: &mut Group<'_>, id: BenchmarkId, case: SigCase) {
+pub(crate) fn sign(case: SigCase) -> Work {
     let der = case.key.pkcs8_der();
     let rng = SystemRandom::new();
     match case.key {
         KeyFile::P256 => {
             let alg = &signature::ECDSA_P256_SHA256_ASN1_SIGNING;
             let pair = EcdsaKeyPair::from_pkcs8(alg, &der, &rng).expect("ecdsa key");
-            group.bench_function(id, |b| {
-                b.iter(|| pair.sign(&rng, black_box(&MESSAGE)).expect("sign"))
-            });
+            work(move || pair.sign(&rng, black_box(&MESSAGE)).expect("sign"))
         }
         KeyFile::Rsa2048 => {
             let pair = RsaKeyPair::from_pkcs8(&der).expect("rsa key");
@@ -83,18 +66,16 @@ pub(crate) fn sign(group: &mut Group<'_>, id: BenchmarkId, case: SigCase) {
                 other => panic!("no direct ring bench for {other:?}"),
             };
             let mut out = vec![0u8; pair.public().modulus_len()];
-            group.bench_function(id, |b| {
-                b.iter(|| {
-                    pair.sign(padding, &rng, black_box(&MESSAGE), &mut out)
-                        .expect("sign");
-                    black_box(&out);
-                })
-            });
+            work(move || {
+                pair.sign(padding, &rng, black_box(&MESSAGE), &mut out)
+                    .expect("sign");
+                black_box(&out);
+            })
         }
         KeyFile::Ed25519 => {
             // OpenSSL writes PKCS#8 v1 (no public key), which only this constructor reads.
             let pair = Ed25519KeyPair::from_pkcs8_maybe_unchecked(&der).expect("ed25519 key");
-            group.bench_function(id, |b| b.iter(|| pair.sign(black_box(&MESSAGE))));
+            work(move || pair.sign(black_box(&MESSAGE)))
         }
     }
 }
@@ -102,13 +83,8 @@ pub(crate) fn sign(group: &mut Group<'_>, id: BenchmarkId, case: SigCase) {
 /// `UnparsedPublicKey::verify` on the raw public key. ring has no SPKI parser, so the key
 /// is taken out of the SubjectPublicKeyInfo once, outside the loop: the `trait` entry also
 /// pays for that decode.
-pub(crate) fn verify(
-    group: &mut Group<'_>,
-    id: BenchmarkId,
-    case: SigCase,
-    spki: &[u8],
-    sig: &[u8],
-) {
+pub(crate) fn verify(case: SigCase, spki: &[u8], sig: &[u8]) -> Work {
+    let (spki, sig) = (spki.to_vec(), sig.to_vec());
     let alg: &'static dyn signature::VerificationAlgorithm = match case.scheme {
         SignatureScheme::EcdsaSecp256r1Sha256 => &signature::ECDSA_P256_SHA256_ASN1,
         SignatureScheme::RsaPssRsaeSha256 => &signature::RSA_PSS_2048_8192_SHA256,
@@ -116,15 +92,13 @@ pub(crate) fn verify(
         SignatureScheme::Ed25519 => &signature::ED25519,
         other => panic!("no direct ring bench for {other:?}"),
     };
-    let raw = SubjectPublicKeyInfo::from_der(spki)
+    let raw = SubjectPublicKeyInfo::from_der(&spki)
         .expect("spki")
         .key
         .to_vec();
-    group.bench_function(id, |b| {
-        b.iter(|| {
-            signature::UnparsedPublicKey::new(alg, black_box(&raw))
-                .verify(&MESSAGE, sig)
-                .expect("verify")
-        })
-    });
+    work(move || {
+        signature::UnparsedPublicKey::new(alg, black_box(&raw))
+            .verify(&MESSAGE, &sig)
+            .expect("verify")
+    })
 }

@@ -1,0 +1,307 @@
+//! The measured workloads, shared by the criterion bench (`handshake`) and the interleaved
+//! A/B bench (`handshake_paired`): one handshake of a stack, one 16 KiB transfer through an
+//! established connection, the record layer alone, and a raw AEAD seal + open.
+
+use crate::peer::{handshake, transfer, Peer, Wire};
+use crate::pki::{Pki, SERVER_NAME};
+use crate::stacks::{self, Case};
+use std::hint::black_box;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+use tlskit_crypto::{AeadAlgorithm, AeadKey, CryptoProvider};
+use tlskit_handshake::record::{NonceScheme, RecordCipher, HEADER_LEN};
+use tlskit_handshake::{ClientConnection, ServerConnection};
+
+/// Bulk transfer unit: one full TLS record of plaintext (RFC 8446 §5.1, RFC 5246 §6.2.1).
+pub(crate) const BULK_LEN: usize = 16 * 1024;
+
+/// ContentType application_data (RFC 8446 §5.1, RFC 5246 §6.2.1).
+const APPLICATION_DATA: u8 = 23;
+
+/// The PKI is made once per process: rcgen key generation is not what is measured.
+pub(crate) fn pki() -> &'static Pki {
+    static PKI: OnceLock<Pki> = OnceLock::new();
+    PKI.get_or_init(Pki::new)
+}
+
+pub(crate) fn rustls_server_name() -> rustls::pki_types::ServerName<'static> {
+    rustls::pki_types::ServerName::try_from(SERVER_NAME).expect("server name")
+}
+
+/// One stack's handshakes for one [`Case`]: each [`Handshaker::run`] creates a client and a
+/// server connection, drives the handshake in memory and drops both.
+pub(crate) trait Handshaker {
+    /// One handshake; adds the server's share (creating the server connection, its
+    /// receive/process/send calls, dropping it) to `server_time`.
+    fn run(&mut self, server_time: &mut Duration);
+}
+
+struct Stack<NC, NS, R> {
+    new_client: NC,
+    new_server: NS,
+    resumed: R,
+    wire: Wire,
+}
+
+impl<C, S, NC, NS, R> Stack<NC, NS, R>
+where
+    C: Peer,
+    S: Peer,
+    NC: Fn() -> C,
+    NS: Fn() -> S,
+    R: Fn(&C, &S) -> bool,
+{
+    fn once(&mut self, server_time: &mut Duration) -> Result<(C, S), String> {
+        let mut client = (self.new_client)();
+        let started = Instant::now();
+        let mut server = (self.new_server)();
+        *server_time += started.elapsed();
+        handshake(&mut client, &mut server, &mut self.wire, server_time)?;
+        Ok((client, server))
+    }
+
+    /// Checks the setup before measuring: the handshake completes, resumes exactly when it
+    /// should, and (printed) how many bytes each direction carries, so the stacks can be
+    /// seen to exchange the same flights. The first run also primes resumption.
+    fn check(&mut self, stack: &str, case: Case) {
+        for round in 0..3 {
+            let (client, server) = self
+                .once(&mut Duration::default())
+                .unwrap_or_else(|e| panic!("{stack} {}: {e}", case.group_name()));
+            let (up, down) = self.wire.take_counts();
+            let resumed = (self.resumed)(&client, &server);
+            if round > 0 {
+                assert_eq!(
+                    resumed,
+                    case.resumes(),
+                    "{stack} {}: resumption state",
+                    case.group_name()
+                );
+            }
+            if round == 2 {
+                eprintln!(
+                    "flow {:<26} {stack:<18} client->server {up:>5} B, server->client {down:>5} B, resumed {resumed}",
+                    case.group_name()
+                );
+            }
+        }
+    }
+}
+
+impl<C, S, NC, NS, R> Handshaker for Stack<NC, NS, R>
+where
+    C: Peer,
+    S: Peer,
+    NC: Fn() -> C,
+    NS: Fn() -> S,
+    R: Fn(&C, &S) -> bool,
+{
+    fn run(&mut self, server_time: &mut Duration) {
+        let (client, server) = self.once(server_time).expect("handshake");
+        drop(client);
+        let started = Instant::now();
+        drop(black_box(server));
+        *server_time += started.elapsed();
+    }
+}
+
+/// tlskit on `provider` for `case`, checked.
+pub(crate) fn tlskit_handshaker(
+    provider: &'static dyn CryptoProvider,
+    case: Case,
+) -> Box<dyn Handshaker> {
+    let (client_config, server_config) = stacks::tlskit_configs(provider, pki(), case);
+    let mut stack = Stack {
+        new_client: move || {
+            ClientConnection::new(client_config.clone(), SERVER_NAME).expect("client")
+        },
+        new_server: move || ServerConnection::new(server_config.clone()).expect("server"),
+        resumed: |c: &ClientConnection, s: &ServerConnection| {
+            c.negotiated().resumed && s.negotiated().resumed
+        },
+        wire: Wire::default(),
+    };
+    stack.check(&format!("tlskit-{}", provider.name()), case);
+    Box::new(stack)
+}
+
+/// rustls (ring provider) for `case`, checked.
+pub(crate) fn rustls_handshaker(case: Case) -> Box<dyn Handshaker> {
+    let (client_config, server_config) = stacks::rustls_configs(pki(), case);
+    let mut stack = Stack {
+        new_client: move || {
+            rustls::ClientConnection::new(client_config.clone(), rustls_server_name())
+                .expect("client")
+        },
+        new_server: move || rustls::ServerConnection::new(server_config.clone()).expect("server"),
+        resumed: |c: &rustls::ClientConnection, s: &rustls::ServerConnection| {
+            c.handshake_kind() == Some(rustls::HandshakeKind::Resumed)
+                && s.handshake_kind() == Some(rustls::HandshakeKind::Resumed)
+        },
+        wire: Wire::default(),
+    };
+    stack.check("rustls-ring", case);
+    Box::new(stack)
+}
+
+/// A repeatable unit of bulk work.
+pub(crate) trait Bulk {
+    fn run(&mut self);
+}
+
+/// An established connection pair moving [`BULK_LEN`] bytes client → server per run:
+/// writer → write_tls → read_tls → process_new_packets → reader.
+struct Transfer<C, S> {
+    client: C,
+    server: S,
+    wire: Wire,
+    data: Vec<u8>,
+    out: Vec<u8>,
+}
+
+impl<C: Peer, S: Peer> Bulk for Transfer<C, S> {
+    fn run(&mut self) {
+        transfer(
+            &mut self.client,
+            &mut self.server,
+            &mut self.wire,
+            black_box(&self.data),
+            &mut self.out,
+        )
+        .expect("transfer");
+    }
+}
+
+fn established<C: Peer + 'static, S: Peer + 'static>(
+    mut client: C,
+    mut server: S,
+) -> Box<dyn Bulk> {
+    let mut wire = Wire::default();
+    let mut server_time = Duration::ZERO;
+    handshake(&mut client, &mut server, &mut wire, &mut server_time).expect("handshake");
+    let mut transfer = Transfer {
+        client,
+        server,
+        wire,
+        data: vec![0x5au8; BULK_LEN],
+        out: vec![0u8; BULK_LEN],
+    };
+    transfer.run();
+    assert_eq!(
+        transfer.out, transfer.data,
+        "the server read back different bytes"
+    );
+    Box::new(transfer)
+}
+
+/// A tlskit connection on `provider` (TLS 1.2 or 1.3 per `case`), established.
+pub(crate) fn tlskit_transfer(provider: &'static dyn CryptoProvider, case: Case) -> Box<dyn Bulk> {
+    let (client_config, server_config) = stacks::tlskit_configs(provider, pki(), case);
+    established(
+        ClientConnection::new(client_config, SERVER_NAME).expect("client"),
+        ServerConnection::new(server_config).expect("server"),
+    )
+}
+
+/// A rustls connection (TLS 1.2 or 1.3 per `case`), established.
+pub(crate) fn rustls_transfer(case: Case) -> Box<dyn Bulk> {
+    let (client_config, server_config) = stacks::rustls_configs(pki(), case);
+    established(
+        rustls::ClientConnection::new(client_config, rustls_server_name()).expect("client"),
+        rustls::ServerConnection::new(server_config).expect("server"),
+    )
+}
+
+/// The record layer alone, without connection buffers: `RecordCipher::seal_record` of
+/// [`BULK_LEN`] bytes into a reused buffer (header, explicit nonce or inner content type,
+/// tag), then `open_record` of it in place.
+struct RecordRoundTrip {
+    sealer: RecordCipher,
+    opener: RecordCipher,
+    wire: Vec<u8>,
+    data: Vec<u8>,
+}
+
+impl RecordRoundTrip {
+    fn round_trip(&mut self) -> (u8, std::ops::Range<usize>) {
+        self.wire.clear();
+        self.sealer
+            .seal_record(
+                APPLICATION_DATA,
+                [3, 3],
+                black_box(&self.data),
+                &mut self.wire,
+            )
+            .expect("seal");
+        let (header, payload) = self.wire.split_at_mut(HEADER_LEN);
+        let header: [u8; HEADER_LEN] = (&*header).try_into().expect("header");
+        self.opener.open_record(header, payload).expect("open")
+    }
+}
+
+impl Bulk for RecordRoundTrip {
+    fn run(&mut self) {
+        black_box(self.round_trip());
+    }
+}
+
+/// The TLS 1.2 (AES-GCM explicit nonce) or TLS 1.3 record layer on `provider`, checked.
+pub(crate) fn record_layer(provider: &'static dyn CryptoProvider, case: Case) -> Box<dyn Bulk> {
+    let aead = provider
+        .aead(AeadAlgorithm::Aes128Gcm)
+        .expect("AES-128-GCM");
+    let scheme = match case.version() {
+        tlskit_handshake::ProtocolVersion::Tls12 => {
+            NonceScheme::Tls12Explicit { salt: [1, 2, 3, 4] }
+        }
+        tlskit_handshake::ProtocolVersion::Tls13 => NonceScheme::Tls13 { iv: [5; 12] },
+    };
+    let mut record = RecordRoundTrip {
+        sealer: RecordCipher::new(aead.new_key(&[0x42; 16]).expect("key"), scheme),
+        opener: RecordCipher::new(aead.new_key(&[0x42; 16]).expect("key"), scheme),
+        wire: Vec::with_capacity(BULK_LEN + 64),
+        data: vec![0x5au8; BULK_LEN],
+    };
+    let (content_type, range) = record.round_trip();
+    assert_eq!(content_type, APPLICATION_DATA);
+    assert_eq!(
+        record.wire.get(HEADER_LEN..).and_then(|p| p.get(range)),
+        Some(&record.data[..])
+    );
+    Box::new(record)
+}
+
+/// The same AEAD work without the record layer: seal [`BULK_LEN`] bytes in place under one
+/// key, open them under the peer's copy of the key.
+struct RawAead {
+    seal_key: Box<dyn AeadKey>,
+    open_key: Box<dyn AeadKey>,
+    buf: Vec<u8>,
+    tag: [u8; 16],
+}
+
+impl Bulk for RawAead {
+    fn run(&mut self) {
+        let nonce = [7u8; 12];
+        let aad = [0x17, 0x03, 0x03, 0x40, 0x11];
+        self.seal_key
+            .seal_in_place(&nonce, &aad, black_box(&mut self.buf), &mut self.tag)
+            .expect("seal");
+        self.open_key
+            .open_in_place(&nonce, &aad, black_box(&mut self.buf), &self.tag)
+            .expect("open");
+    }
+}
+
+/// Raw AES-128-GCM seal + open of [`BULK_LEN`] bytes on `provider`.
+pub(crate) fn raw_aead(provider: &'static dyn CryptoProvider) -> Box<dyn Bulk> {
+    let aead = provider
+        .aead(AeadAlgorithm::Aes128Gcm)
+        .expect("AES-128-GCM");
+    Box::new(RawAead {
+        seal_key: aead.new_key(&[0x42; 16]).expect("key"),
+        open_key: aead.new_key(&[0x42; 16]).expect("key"),
+        buf: vec![0x5au8; BULK_LEN],
+        tag: [0u8; 16],
+    })
+}
