@@ -1,7 +1,7 @@
 //! The `direct` entries for the `openssl` crate (the system OpenSSL 3): `CipherCtx`,
 //! `Deriver`, `Signer` / `Verifier`, no tlskit type in the loop.
 
-use crate::cases::{work, KeyFile, SigCase, Work, AAD, MESSAGE, NONCE};
+use crate::cases::{work, KeyFile, RecordBuf, SigCase, Work, AAD, MESSAGE, NONCE};
 use openssl::bn::BigNumContext;
 use openssl::cipher::Cipher;
 use openssl::cipher_ctx::CipherCtx;
@@ -24,13 +24,14 @@ pub(crate) fn seal(alg: AeadAlgorithm, key: &[u8], n: usize) -> Work {
     let mut ctx = CipherCtx::new().expect("ctx");
     ctx.encrypt_init(Some(&cipher), Some(key), None)
         .expect("init");
-    let mut buf = vec![0u8; n];
+    let mut buf = RecordBuf::new(n);
     let mut tag = [0u8; 16];
     work(move || {
         ctx.encrypt_init(None, None, Some(&NONCE)).expect("nonce");
         ctx.cipher_update(&AAD, None).expect("aad");
+        let buf = buf.bytes();
         let len = buf.len();
-        ctx.cipher_update_inplace(black_box(&mut buf), len)
+        ctx.cipher_update_inplace(black_box(buf), len)
             .expect("update");
         ctx.cipher_final(&mut []).expect("final");
         ctx.tag(&mut tag).expect("tag");

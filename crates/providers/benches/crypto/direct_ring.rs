@@ -1,6 +1,6 @@
 //! The `direct` entries for ring: the library's own API, no tlskit type in the loop.
 
-use crate::cases::{work, KeyFile, SigCase, Work, AAD, MESSAGE, NONCE};
+use crate::cases::{work, KeyFile, RecordBuf, SigCase, Work, AAD, MESSAGE, NONCE};
 use ring::rand::SystemRandom;
 use ring::signature::{self, EcdsaKeyPair, Ed25519KeyPair, RsaKeyPair};
 use ring::{aead, agreement};
@@ -15,12 +15,12 @@ pub(crate) fn seal(alg: AeadAlgorithm, key: &[u8], n: usize) -> Work {
         AeadAlgorithm::ChaCha20Poly1305 => &aead::CHACHA20_POLY1305,
     };
     let key = aead::LessSafeKey::new(aead::UnboundKey::new(algorithm, key).expect("key"));
-    let mut buf = vec![0u8; n];
+    let mut buf = RecordBuf::new(n);
     work(move || {
         key.seal_in_place_separate_tag(
             aead::Nonce::assume_unique_for_key(NONCE),
             aead::Aad::from(&AAD),
-            black_box(&mut buf),
+            black_box(buf.bytes()),
         )
         .expect("seal")
     })

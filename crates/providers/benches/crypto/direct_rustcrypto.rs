@@ -1,7 +1,7 @@
 //! The `direct` entries for the RustCrypto crates (aes-gcm, chacha20poly1305, x25519-dalek,
 //! p256, rsa, ed25519-dalek): their own APIs, no tlskit type in the loop.
 
-use crate::cases::{work, KeyFile, SigCase, Work, AAD, MESSAGE, NONCE};
+use crate::cases::{work, KeyFile, RecordBuf, SigCase, Work, AAD, MESSAGE, NONCE};
 use aes_gcm::aead::{AeadInOut, KeyInit};
 use getrandom::rand_core::UnwrapErr;
 use getrandom::SysRng;
@@ -20,10 +20,10 @@ where
 {
     let cipher = C::new_from_slice(key).expect("key");
     let nonce = aes_gcm::aead::Nonce::<C>::from(NONCE);
-    let mut buf = vec![0u8; n];
+    let mut buf = RecordBuf::new(n);
     work(move || {
         cipher
-            .encrypt_inout_detached(&nonce, &AAD, black_box(buf.as_mut_slice()).into())
+            .encrypt_inout_detached(&nonce, &AAD, black_box(buf.bytes()).into())
             .expect("seal")
     })
 }

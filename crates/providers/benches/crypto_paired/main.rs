@@ -6,7 +6,8 @@
 //! (direct time / trait time: ≥ 1 means the trait path is at least as fast); the report is
 //! the median ratio with its interquartile range, as a Markdown table.
 //!
-//! Run: `cargo bench -p tlskit-providers --bench crypto_paired [-- --rounds N --block-ms M]`
+//! Run: `cargo bench -p tlskit-providers --bench crypto_paired [-- --rounds N --block-ms M
+//! --group SUBSTRING]`
 
 #[path = "../crypto/cases.rs"]
 mod cases;
@@ -23,6 +24,8 @@ use std::time::{Duration, Instant};
 struct Settings {
     rounds: usize,
     block: Duration,
+    /// Only groups whose name contains this.
+    group_filter: String,
 }
 
 impl Settings {
@@ -30,12 +33,14 @@ impl Settings {
         let mut settings = Settings {
             rounds: 30,
             block: Duration::from_millis(10),
+            group_filter: String::new(),
         };
         let args: Vec<String> = std::env::args().collect();
         for pair in args.windows(2) {
             match (pair[0].as_str(), pair[1].parse::<u64>()) {
                 ("--rounds", Ok(v)) if v > 0 => settings.rounds = v as usize,
                 ("--block-ms", Ok(v)) if v > 0 => settings.block = Duration::from_millis(v),
+                ("--group", _) => settings.group_filter = pair[1].clone(),
                 _ => {}
             }
         }
@@ -93,7 +98,10 @@ fn main() {
     );
     println!("| group | operation | backend | trait | direct | direct / trait [p25–p75] |");
     println!("|---|---|---|---:|---:|---:|");
-    for group in GROUPS {
+    for group in GROUPS
+        .into_iter()
+        .filter(|g| g.contains(&settings.group_filter))
+    {
         for mut case in cases::cases(group) {
             let n_trait = calibrate(&mut case.trait_path, settings.block);
             let n_direct = calibrate(&mut case.direct, settings.block);
