@@ -112,12 +112,6 @@ impl RecordCipher {
         Ok(self.seq)
     }
 
-    fn next_seq(&mut self) -> Result<u64, RecordError> {
-        let seq = self.seq;
-        self.seq = seq.checked_add(1).ok_or(RecordError::SequenceExhausted)?;
-        Ok(seq)
-    }
-
     /// Bytes this cipher adds to a plaintext of any length: explicit nonce, tag, and the
     /// TLS 1.3 inner content type byte.
     pub fn overhead(&self) -> usize {
@@ -128,9 +122,147 @@ impl RecordCipher {
         }
     }
 
+    /// Bytes a sealed record holds before its plaintext: the header and, for TLS 1.2
+    /// AES-GCM, the explicit nonce (RFC 5288 §3). This is where [`Self::seal_in_place`]
+    /// expects the plaintext to start.
+    pub fn prefix_len(&self) -> usize {
+        match self.scheme {
+            NonceScheme::Tls12Explicit { .. } => HEADER_LEN + EXPLICIT_NONCE_LEN,
+            NonceScheme::Tls12Xor { .. } | NonceScheme::Tls13 { .. } => HEADER_LEN,
+        }
+    }
+
+    /// Bytes a sealed record holds after its plaintext (without padding): the TLS 1.3
+    /// inner content type byte, then the tag.
+    pub fn suffix_len(&self) -> usize {
+        match self.scheme {
+            NonceScheme::Tls12Explicit { .. } | NonceScheme::Tls12Xor { .. } => TAG_LEN,
+            NonceScheme::Tls13 { .. } => 1 + TAG_LEN,
+        }
+    }
+
+    /// The whole record's length for `plaintext_len` bytes of content.
+    pub fn record_len(&self, plaintext_len: usize) -> usize {
+        self.prefix_len() + plaintext_len + self.suffix_len()
+    }
+
+    /// Seals one record in place. `record` is the whole record,
+    /// `prefix_len() + plaintext + suffix_len()` bytes, with the plaintext already at
+    /// `prefix_len()..record.len() - suffix_len()`; the other bytes' contents do not matter.
+    /// The header, the TLS 1.2 explicit nonce, the TLS 1.3 inner content type and the tag
+    /// are written in place and the plaintext is encrypted where it lies. `version` is the
+    /// record-layer version field (TLS 1.3 always writes 0x0303).
+    ///
+    /// The sequence number advances only if the record is sealed; on error `record` may
+    /// hold partial output and must not be sent.
+    pub fn seal_in_place(
+        &mut self,
+        content_type: u8,
+        version: [u8; 2],
+        record: &mut [u8],
+    ) -> Result<(), RecordError> {
+        self.seal_in_place_padded(content_type, version, record, 0)
+    }
+
+    /// [`Self::seal_in_place`] with `padding` zero bytes after the TLS 1.3 inner content
+    /// type (RFC 8446 §5.4), so `record` is `prefix_len() + plaintext + suffix_len() +
+    /// padding` bytes. TLS 1.2 has no such padding: any `padding` other than 0 is refused.
+    pub fn seal_in_place_padded(
+        &mut self,
+        content_type: u8,
+        version: [u8; 2],
+        record: &mut [u8],
+        padding: usize,
+    ) -> Result<(), RecordError> {
+        let invalid = RecordError::Crypto(CryptoError::InvalidInput);
+        let fixed = self.prefix_len() + self.suffix_len();
+        let plaintext_len = record
+            .len()
+            .checked_sub(fixed)
+            .and_then(|n| n.checked_sub(padding))
+            .ok_or(invalid)?;
+        if plaintext_len > MAX_FRAGMENT_LEN {
+            return Err(RecordError::Overflow);
+        }
+        if padding > 0 {
+            if !matches!(self.scheme, NonceScheme::Tls13 { .. }) {
+                return Err(invalid);
+            }
+            // RFC 8446 §5.4: TLSInnerPlaintext (content, type, padding) ≤ 2^14 + 1 bytes.
+            if plaintext_len + 1 + padding > MAX_FRAGMENT_LEN + 1 {
+                return Err(RecordError::Overflow);
+            }
+        }
+        let seq = self.peek_seq()?;
+        // Fits in u16: at most 2^14 + 1 + 16 (TLS 1.3) or 2^14 + 8 + 16 (TLS 1.2).
+        let body_len = record.len() - HEADER_LEN;
+        let body_len_bytes = (body_len as u16).to_be_bytes();
+        let (header, body) = record
+            .split_first_chunk_mut::<HEADER_LEN>()
+            .ok_or(invalid)?;
+        let (data, tag) = body.split_last_chunk_mut::<TAG_LEN>().ok_or(invalid)?;
+        let result = match self.scheme {
+            NonceScheme::Tls12Explicit { salt } => {
+                *header = [
+                    content_type,
+                    version[0],
+                    version[1],
+                    body_len_bytes[0],
+                    body_len_bytes[1],
+                ];
+                let explicit = seq.to_be_bytes();
+                let (explicit_out, plaintext) = data
+                    .split_first_chunk_mut::<EXPLICIT_NONCE_LEN>()
+                    .ok_or(invalid)?;
+                *explicit_out = explicit;
+                let mut nonce = [0u8; NONCE_LEN];
+                nonce[..4].copy_from_slice(&salt);
+                nonce[4..].copy_from_slice(&explicit);
+                let aad = tls12_aad(seq, content_type, version, plaintext_len);
+                self.key.seal_in_place(&nonce, &aad, plaintext, tag)
+            }
+            NonceScheme::Tls12Xor { iv } => {
+                *header = [
+                    content_type,
+                    version[0],
+                    version[1],
+                    body_len_bytes[0],
+                    body_len_bytes[1],
+                ];
+                let aad = tls12_aad(seq, content_type, version, plaintext_len);
+                self.key
+                    .seal_in_place(&xor_nonce(&iv, seq), &aad, data, tag)
+            }
+            NonceScheme::Tls13 { iv } => {
+                *header = [
+                    APPLICATION_DATA,
+                    0x03,
+                    0x03,
+                    body_len_bytes[0],
+                    body_len_bytes[1],
+                ];
+                // TLSInnerPlaintext: content || type || zeros (RFC 8446 §5.2).
+                let (type_and_padding, _) = data
+                    .get_mut(plaintext_len..)
+                    .and_then(|rest| rest.split_first_mut())
+                    .ok_or(invalid)?;
+                *type_and_padding = content_type;
+                if let Some(zeros) = data.get_mut(plaintext_len + 1..) {
+                    zeros.fill(0);
+                }
+                self.key
+                    .seal_in_place(&xor_nonce(&iv, seq), &header[..], data, tag)
+            }
+        };
+        result.map_err(RecordError::Crypto)?;
+        // Sealed: this record consumed its sequence number.
+        self.seq = seq + 1;
+        Ok(())
+    }
+
     /// Seals one record of `content_type` carrying `plaintext` (at most 2^14 bytes) and
-    /// appends header and ciphertext to `out`. `version` is the record-layer version field
-    /// (TLS 1.3 always writes 0x0303).
+    /// appends it to `out`: the plaintext is copied once into place and sealed there with
+    /// [`Self::seal_in_place`]. On error `out` is left as it was.
     pub fn seal_record(
         &mut self,
         content_type: u8,
@@ -141,74 +273,19 @@ impl RecordCipher {
         if plaintext.len() > MAX_FRAGMENT_LEN {
             return Err(RecordError::Overflow);
         }
-        let seq = self.next_seq()?;
         let start = out.len();
-        let body_len = plaintext.len() + self.overhead();
-        out.reserve(HEADER_LEN + body_len);
-        let mut tag = [0u8; TAG_LEN];
-        match self.scheme {
-            NonceScheme::Tls12Explicit { salt } => {
-                let explicit = seq.to_be_bytes();
-                let mut nonce = [0u8; NONCE_LEN];
-                nonce[..4].copy_from_slice(&salt);
-                nonce[4..].copy_from_slice(&explicit);
-                out.push(content_type);
-                out.extend_from_slice(&version);
-                out.extend_from_slice(&(body_len as u16).to_be_bytes());
-                out.extend_from_slice(&explicit);
-                let aad = tls12_aad(seq, content_type, version, plaintext.len());
-                let data_start = out.len();
-                out.extend_from_slice(plaintext);
-                self.seal_tail(&nonce, &aad, out, data_start, &mut tag, start)?;
-            }
-            NonceScheme::Tls12Xor { iv } => {
-                let nonce = xor_nonce(&iv, seq);
-                out.push(content_type);
-                out.extend_from_slice(&version);
-                out.extend_from_slice(&(body_len as u16).to_be_bytes());
-                let aad = tls12_aad(seq, content_type, version, plaintext.len());
-                let data_start = out.len();
-                out.extend_from_slice(plaintext);
-                self.seal_tail(&nonce, &aad, out, data_start, &mut tag, start)?;
-            }
-            NonceScheme::Tls13 { iv } => {
-                let nonce = xor_nonce(&iv, seq);
-                let header = [
-                    APPLICATION_DATA,
-                    0x03,
-                    0x03,
-                    (body_len >> 8) as u8,
-                    body_len as u8,
-                ];
-                out.extend_from_slice(&header);
-                let data_start = out.len();
-                out.extend_from_slice(plaintext);
-                out.push(content_type);
-                self.seal_tail(&nonce, &header, out, data_start, &mut tag, start)?;
-            }
-        }
-        Ok(())
-    }
-
-    fn seal_tail(
-        &self,
-        nonce: &[u8; NONCE_LEN],
-        aad: &[u8],
-        out: &mut Vec<u8>,
-        data_start: usize,
-        tag: &mut [u8; TAG_LEN],
-        record_start: usize,
-    ) -> Result<(), RecordError> {
-        let result = match out.get_mut(data_start..) {
-            Some(data) => self.key.seal_in_place(nonce, aad, data, tag),
-            None => Err(CryptoError::InvalidInput),
+        out.reserve(self.record_len(plaintext.len()));
+        out.resize(start + self.prefix_len(), 0);
+        out.extend_from_slice(plaintext);
+        out.resize(out.len() + self.suffix_len(), 0);
+        let result = match out.get_mut(start..) {
+            Some(record) => self.seal_in_place(content_type, version, record),
+            None => Err(RecordError::Crypto(CryptoError::InvalidInput)),
         };
-        if let Err(e) = result {
-            out.truncate(record_start);
-            return Err(RecordError::Crypto(e));
+        if result.is_err() {
+            out.truncate(start);
         }
-        out.extend_from_slice(tag);
-        Ok(())
+        result
     }
 
     /// Opens a protected record in place. `header` is the 5-byte record header as received;
@@ -449,5 +526,125 @@ mod tests {
         tx.seal_record(0, [3, 3], &[0, 0, 0], &mut out).unwrap();
         let (h, mut p) = split(&out);
         assert_eq!(rx.open_record(h, &mut p), Err(RecordError::NoContentType));
+    }
+    /// A record buffer for `plaintext` laid out for in-place sealing; the bytes around the
+    /// plaintext are garbage that sealing must overwrite.
+    fn in_place_buffer(cipher: &RecordCipher, plaintext: &[u8], padding: usize) -> Vec<u8> {
+        let mut record = vec![0xEEu8; cipher.record_len(plaintext.len()) + padding];
+        let p = cipher.prefix_len();
+        record[p..p + plaintext.len()].copy_from_slice(plaintext);
+        record
+    }
+
+    #[test]
+    fn in_place_seal_matches_seal_record_and_opens() {
+        for (scheme, alg) in schemes() {
+            let (mut a, mut rx) = pair(scheme, alg);
+            let (mut b, _) = pair(scheme, alg);
+            for len in [0usize, 1, 17, 100, MAX_FRAGMENT_LEN] {
+                let msg: Vec<u8> = (0..len).map(|i| i as u8).collect();
+                let mut appended = Vec::new();
+                a.seal_record(23, [3, 3], &msg, &mut appended).unwrap();
+                let mut record = in_place_buffer(&b, &msg, 0);
+                b.seal_in_place(23, [3, 3], &mut record).unwrap();
+                assert_eq!(record, appended, "{scheme:?} len {len}");
+                assert_eq!(record.len(), HEADER_LEN + len + b.overhead());
+                assert_eq!(a.sequence(), b.sequence());
+                let (header, mut payload) = split(&record);
+                let (ty, range) = rx.open_record(header, &mut payload).unwrap();
+                assert_eq!(ty, 23);
+                assert_eq!(&payload[range], &msg[..]);
+            }
+        }
+    }
+
+    #[test]
+    fn in_place_seal_writes_header_and_tls12_explicit_nonce() {
+        let scheme = NonceScheme::Tls12Explicit { salt: [1, 2, 3, 4] };
+        let (mut tx, _) = pair(scheme, AeadAlgorithm::Aes128Gcm);
+        for seq in 0u64..3 {
+            let mut record = in_place_buffer(&tx, b"abc", 0);
+            tx.seal_in_place(22, [3, 3], &mut record).unwrap();
+            // RFC 5246 §6.2.1 header; RFC 5288 §3: the explicit nonce is the sequence number.
+            assert_eq!(&record[..HEADER_LEN], &[22, 3, 3, 0, 8 + 3 + 16]);
+            assert_eq!(&record[HEADER_LEN..HEADER_LEN + 8], &seq.to_be_bytes());
+        }
+        assert_eq!(tx.prefix_len(), HEADER_LEN + EXPLICIT_NONCE_LEN);
+        assert_eq!(tx.suffix_len(), TAG_LEN);
+    }
+
+    #[test]
+    fn in_place_tls13_inner_type_and_padding() {
+        let scheme = NonceScheme::Tls13 { iv: [2; 12] };
+        let (mut tx, mut rx) = pair(scheme, AeadAlgorithm::ChaCha20Poly1305);
+        for padding in [0usize, 1, 200] {
+            let mut record = in_place_buffer(&tx, b"finished", padding);
+            tx.seal_in_place_padded(22, [3, 3], &mut record, padding)
+                .unwrap();
+            assert_eq!(record[0], 23, "outer type is application_data");
+            let body_len = 8 + 1 + padding + TAG_LEN;
+            assert_eq!(&record[1..HEADER_LEN], &[3, 3, 0, body_len as u8]);
+            let (header, mut payload) = split(&record);
+            let (ty, range) = rx.open_record(header, &mut payload).unwrap();
+            assert_eq!((ty, &payload[range]), (22, &b"finished"[..]));
+        }
+        // TLSInnerPlaintext over 2^14 + 1 bytes is refused (RFC 8446 §5.4).
+        let seq = tx.sequence();
+        let mut record = in_place_buffer(&tx, &[1; MAX_FRAGMENT_LEN], 1);
+        assert_eq!(
+            tx.seal_in_place_padded(23, [3, 3], &mut record, 1),
+            Err(RecordError::Overflow)
+        );
+        assert_eq!(tx.sequence(), seq);
+        // A full fragment with padding that still fits.
+        let mut record = in_place_buffer(&tx, &[1; MAX_FRAGMENT_LEN - 5], 5);
+        tx.seal_in_place_padded(23, [3, 3], &mut record, 5).unwrap();
+        let (header, mut payload) = split(&record);
+        let (_, range) = rx.open_record(header, &mut payload).unwrap();
+        assert_eq!(range.len(), MAX_FRAGMENT_LEN - 5);
+    }
+
+    #[test]
+    fn in_place_refuses_tls12_padding_and_short_buffers_without_consuming_sequence() {
+        for (scheme, alg) in schemes() {
+            let (mut tx, _) = pair(scheme, alg);
+            let fixed = tx.prefix_len() + tx.suffix_len();
+            let mut short = vec![0u8; fixed - 1];
+            assert!(tx.seal_in_place(23, [3, 3], &mut short).is_err());
+            let mut oversize = vec![0u8; fixed + MAX_FRAGMENT_LEN + 1];
+            assert_eq!(
+                tx.seal_in_place(23, [3, 3], &mut oversize),
+                Err(RecordError::Overflow)
+            );
+            if !matches!(scheme, NonceScheme::Tls13 { .. }) {
+                let mut padded = vec![0u8; fixed + 4];
+                assert!(tx.seal_in_place_padded(23, [3, 3], &mut padded, 2).is_err());
+            }
+            assert_eq!(tx.sequence(), 0, "{scheme:?}: failures consume nothing");
+            let mut exact = vec![0u8; fixed + MAX_FRAGMENT_LEN];
+            tx.seal_in_place(23, [3, 3], &mut exact).unwrap();
+            assert_eq!(tx.sequence(), 1);
+        }
+    }
+
+    #[test]
+    fn in_place_wrong_tag_is_bad_record_mac_and_keeps_the_sequence() {
+        for (scheme, alg) in schemes() {
+            let (mut tx, mut rx) = pair(scheme, alg);
+            let mut record = in_place_buffer(&tx, &[9; 1000], 0);
+            tx.seal_in_place(23, [3, 3], &mut record).unwrap();
+            let (header, mut bad) = split(&record);
+            let bad_last = bad.len() - 1;
+            bad[bad_last] ^= 0x80;
+            assert_eq!(
+                rx.open_record(header, &mut bad),
+                Err(RecordError::BadRecordMac)
+            );
+            assert_eq!(rx.sequence(), 0);
+            let (header, mut good) = split(&record);
+            let (_, range) = rx.open_record(header, &mut good).unwrap();
+            assert_eq!(&good[range], &[9; 1000][..]);
+            assert_eq!(rx.sequence(), 1);
+        }
     }
 }
