@@ -12,6 +12,7 @@
 #![forbid(unsafe_code)]
 
 mod api;
+mod chain_cache;
 mod client;
 pub mod config;
 mod conn;

@@ -2,8 +2,12 @@
 //! The real implementations wrap `tlskit-x509` ([`WebPkiServerVerifier`],
 //! [`WebPkiClientVerifier`]); tests and benchmarks may opt into [`danger`].
 
+use crate::chain_cache::ChainCache;
+pub use crate::chain_cache::ChainCacheStats;
 use crate::error::Error;
 use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
 
 /// Checks a server's certificate chain and its name.
 pub trait ServerCertVerifier: Send + Sync + fmt::Debug {
@@ -60,9 +64,14 @@ fn unix(now: u64) -> tlskit_x509::UnixTime {
 }
 
 /// Server-certificate verification by `tlskit-x509` (RFC 5280 path validation, the
-/// CA/Browser Forum profile, RFC 6125 names, CRLs): the default.
+/// CA/Browser Forum profile, RFC 6125 names, CRLs): the default. Optionally remembers
+/// accepted chains ([`WebPkiServerVerifier::with_verified_chain_cache`]).
 #[derive(Debug, Clone)]
-pub struct WebPkiServerVerifier(tlskit_x509::WebPkiServerVerifier);
+pub struct WebPkiServerVerifier {
+    inner: tlskit_x509::WebPkiServerVerifier,
+    roots: Arc<tlskit_x509::RootStore>,
+    cache: Option<Arc<ChainCache>>,
+}
 
 impl WebPkiServerVerifier {
     /// Trusts `roots`, with default options.
@@ -79,9 +88,12 @@ impl WebPkiServerVerifier {
         provider: &'static dyn tlskit_crypto::CryptoProvider,
         options: tlskit_x509::VerifyOptions,
     ) -> Self {
-        WebPkiServerVerifier(tlskit_x509::WebPkiServerVerifier::new(
-            roots, provider, options,
-        ))
+        let roots = Arc::new(roots);
+        WebPkiServerVerifier {
+            inner: tlskit_x509::WebPkiServerVerifier::new(roots.clone(), provider, options),
+            roots,
+            cache: None,
+        }
     }
 
     /// Trusts the CERTIFICATE blocks of a PEM bundle.
@@ -89,14 +101,28 @@ impl WebPkiServerVerifier {
         pem: &[u8],
         provider: &'static dyn tlskit_crypto::CryptoProvider,
     ) -> Result<Self, Error> {
-        let mut roots = tlskit_x509::RootStore::new();
-        roots.add_pem(pem);
-        if roots.is_empty() {
-            return Err(Error::Config(
-                "no usable CA certificate in the PEM bundle".into(),
-            ));
-        }
-        Ok(Self::new(roots, provider))
+        Ok(Self::new(roots_from_pem(pem)?, provider))
+    }
+
+    /// Remembers up to `capacity` accepted (chain, server name) pairs for at most
+    /// `max_age`, so that reconnecting to the same server skips the chain's signature
+    /// checks (each handshake still checks the server's own signature over the
+    /// handshake). An entry stops answering when any certificate on its path expires, and
+    /// failures are never remembered. Off by default; ignored when CRLs are configured
+    /// (their freshness is time-dependent). Clones share the cache.
+    pub fn with_verified_chain_cache(mut self, capacity: usize, max_age: Duration) -> Self {
+        self.cache = self
+            .inner
+            .options()
+            .crls
+            .is_empty()
+            .then(|| Arc::new(ChainCache::new(capacity, max_age.as_secs())));
+        self
+    }
+
+    /// Hits and misses of the verified-chain cache, if one is on.
+    pub fn chain_cache_stats(&self) -> Option<ChainCacheStats> {
+        self.cache.as_ref().map(|c| c.stats())
     }
 }
 
@@ -111,16 +137,39 @@ impl ServerCertVerifier for WebPkiServerVerifier {
         use tlskit_x509::ServerCertVerifier as _;
         let name = tlskit_x509::ServerName::try_from_str(server_name)
             .map_err(|e| Error::Config(format!("invalid server name {server_name:?}: {e:?}")))?;
-        self.0
+        let cached = self.cache.as_ref().map(|cache| {
+            (
+                cache,
+                ChainCache::key(server_name, end_entity, intermediates),
+            )
+        });
+        if let Some((cache, key)) = &cached {
+            if cache.contains_valid(key, now) {
+                return Ok(());
+            }
+        }
+        let path = self
+            .inner
             .verify_server_cert(end_entity, intermediates, &name, unix(now))
-            .map(|_| ())
-            .map_err(cert_error)
+            .map_err(cert_error)?;
+        if let Some((cache, key)) = cached {
+            let check_anchor = self.inner.options().check_anchor_certificates;
+            let not_after =
+                path_not_after(&path, end_entity, intermediates, &self.roots, check_anchor);
+            cache.insert(key, now, not_after);
+        }
+        Ok(())
     }
 }
 
-/// Client-certificate verification by `tlskit-x509` (extKeyUsage clientAuth).
+/// Client-certificate verification by `tlskit-x509` (extKeyUsage clientAuth). Optionally
+/// remembers accepted chains, as [`WebPkiServerVerifier`] does.
 #[derive(Debug, Clone)]
-pub struct WebPkiClientVerifier(tlskit_x509::WebPkiClientVerifier);
+pub struct WebPkiClientVerifier {
+    inner: tlskit_x509::WebPkiClientVerifier,
+    roots: Arc<tlskit_x509::RootStore>,
+    cache: Option<Arc<ChainCache>>,
+}
 
 impl WebPkiClientVerifier {
     /// Trusts `roots` for client certificates.
@@ -128,11 +177,16 @@ impl WebPkiClientVerifier {
         roots: tlskit_x509::RootStore,
         provider: &'static dyn tlskit_crypto::CryptoProvider,
     ) -> Self {
-        WebPkiClientVerifier(tlskit_x509::WebPkiClientVerifier::new(
+        let roots = Arc::new(roots);
+        WebPkiClientVerifier {
+            inner: tlskit_x509::WebPkiClientVerifier::new(
+                roots.clone(),
+                provider,
+                tlskit_x509::VerifyOptions::default(),
+            ),
             roots,
-            provider,
-            tlskit_x509::VerifyOptions::default(),
-        ))
+            cache: None,
+        }
     }
 
     /// Trusts the CERTIFICATE blocks of a PEM bundle.
@@ -140,14 +194,18 @@ impl WebPkiClientVerifier {
         pem: &[u8],
         provider: &'static dyn tlskit_crypto::CryptoProvider,
     ) -> Result<Self, Error> {
-        let mut roots = tlskit_x509::RootStore::new();
-        roots.add_pem(pem);
-        if roots.is_empty() {
-            return Err(Error::Config(
-                "no usable CA certificate in the PEM bundle".into(),
-            ));
-        }
-        Ok(Self::new(roots, provider))
+        Ok(Self::new(roots_from_pem(pem)?, provider))
+    }
+
+    /// As [`WebPkiServerVerifier::with_verified_chain_cache`], keyed by the chain alone.
+    pub fn with_verified_chain_cache(mut self, capacity: usize, max_age: Duration) -> Self {
+        self.cache = Some(Arc::new(ChainCache::new(capacity, max_age.as_secs())));
+        self
+    }
+
+    /// Hits and misses of the verified-chain cache, if one is on.
+    pub fn chain_cache_stats(&self) -> Option<ChainCacheStats> {
+        self.cache.as_ref().map(|c| c.stats())
     }
 }
 
@@ -159,11 +217,72 @@ impl ClientCertVerifier for WebPkiClientVerifier {
         now: u64,
     ) -> Result<(), Error> {
         use tlskit_x509::ClientCertVerifier as _;
-        self.0
+        let cached = self
+            .cache
+            .as_ref()
+            .map(|cache| (cache, ChainCache::key("", end_entity, intermediates)));
+        if let Some((cache, key)) = &cached {
+            if cache.contains_valid(key, now) {
+                return Ok(());
+            }
+        }
+        let path = self
+            .inner
             .verify_client_cert(end_entity, intermediates, unix(now))
-            .map(|_| ())
-            .map_err(cert_error)
+            .map_err(cert_error)?;
+        if let Some((cache, key)) = cached {
+            // The default options verify client chains: anchors are checked.
+            let not_after = path_not_after(&path, end_entity, intermediates, &self.roots, true);
+            cache.insert(key, now, not_after);
+        }
+        Ok(())
     }
+}
+
+fn roots_from_pem(pem: &[u8]) -> Result<tlskit_x509::RootStore, Error> {
+    let mut roots = tlskit_x509::RootStore::new();
+    roots.add_pem(pem);
+    if roots.is_empty() {
+        return Err(Error::Config(
+            "no usable CA certificate in the PEM bundle".into(),
+        ));
+    }
+    Ok(roots)
+}
+
+/// The earliest `notAfter` (Unix seconds) on an accepted path: how long its validation
+/// result can stand (RFC 5280 §6.1.3 (a)(2)). The anchor counts when its certificate was
+/// checked. Anything unparsable gives 0, which makes a cache entry never answer.
+fn path_not_after(
+    path: &tlskit_x509::VerifiedPath,
+    end_entity: &[u8],
+    intermediates: &[&[u8]],
+    roots: &tlskit_x509::RootStore,
+    check_anchor: bool,
+) -> u64 {
+    use tlskit_x509::PathElement;
+    let mut earliest = u64::MAX;
+    for element in path.elements() {
+        let der = match *element {
+            PathElement::EndEntity => Some(end_entity),
+            PathElement::Intermediate(i) => intermediates.get(i).copied(),
+            PathElement::Anchor(i) if check_anchor => {
+                match roots.get(i).map(|a| a.certificate()) {
+                    // A bare anchor (no certificate) has no validity to respect.
+                    Some(None) => continue,
+                    Some(Some(der)) => Some(der),
+                    None => None,
+                }
+            }
+            PathElement::Anchor(_) => continue,
+        };
+        let not_after = der
+            .and_then(|der| tlskit_x509::Certificate::from_der(der).ok())
+            .map(|c| u64::try_from(c.not_after.as_unix_secs()).unwrap_or(0))
+            .unwrap_or(0);
+        earliest = earliest.min(not_after);
+    }
+    earliest
 }
 
 /// The leaf's SubjectPublicKeyInfo (DER), for checking the peer's handshake signature.

@@ -122,6 +122,11 @@ impl RootStore {
         self.anchors.push(anchor);
     }
 
+    /// The anchor at `index` (the index a [`crate::VerifiedPath::anchor`] reports).
+    pub fn get(&self, index: usize) -> Option<&TrustAnchor> {
+        self.anchors.get(index)
+    }
+
     /// Adds a DER certificate as an anchor.
     pub fn add_der(&mut self, der: &[u8]) -> Result<(), DerError> {
         self.add(TrustAnchor::from_certificate_der(der)?);
