@@ -2,19 +2,30 @@
 //! bytes out (`write_tls`), plaintext through `reader()` / `writer()`. No sockets inside.
 //!
 //! ```text
-//! read_tls ─▶ Deframer ─▶ open in place ─▶ HandshakeJoiner ─▶ state machine
+//! read_tls ─▶ RecvBuffer ─▶ open in place ─▶ HandshakeJoiner ─▶ state machine
+//!                                         └─▶ reader() (application data, read where opened)
 //! write_tls ◀─ sendable ◀─ seal in place ◀─ flight buffer / writer()
 //! ```
+//!
+//! Application data is copied once on each side between the caller and the TLS buffers
+//! (`writer()` into `sendable`, where it is sealed in place; `reader()` out of the receive
+//! buffer, where it was opened in place), plus the transport copies of `write_tls` and
+//! `read_tls`. Record payloads are placed on 64-byte boundaries where that costs nothing
+//! (the first record written into an empty send buffer, the first record read into an
+//! empty receive buffer).
+
+mod recv_buffer;
 
 use crate::error::Error;
-use crate::record::{RecordCipher, MAX_FRAGMENT_LEN};
+use crate::record::{RecordCipher, HEADER_LEN, MAX_FRAGMENT_LEN};
 use crate::state::{Msg, State};
 use crate::suites::{CipherSuite, ProtocolVersion};
 use crate::trace::{Direction, TraceSink};
+use recv_buffer::{align_skip, RecvBuffer, PAYLOAD_ALIGN};
 use std::io;
 use tlskit_crypto::{CryptoProvider, NamedGroup, SignatureScheme};
 use tlskit_wire::{
-    Alert, AlertDescription, AlertLevel, ContentType, Deframer, HandshakeJoiner, HandshakeMessage,
+    Alert, AlertDescription, AlertLevel, ContentType, HandshakeJoiner, HandshakeMessage,
     TlsVersion, MAX_CIPHERTEXT_LEN_TLS13,
 };
 
@@ -47,7 +58,8 @@ pub struct Negotiated {
 pub(crate) struct Core {
     pub(crate) side: Side,
     pub(crate) provider: &'static dyn CryptoProvider,
-    deframer: Deframer,
+    /// Received bytes, records opened in place, and unread application data.
+    recv: RecvBuffer,
     joiner: HandshakeJoiner,
     pub(crate) read_cipher: Option<RecordCipher>,
     pub(crate) write_cipher: Option<RecordCipher>,
@@ -60,9 +72,6 @@ pub(crate) struct Core {
     /// Encoded TLS records waiting for `write_tls`.
     sendable: Vec<u8>,
     sendable_pos: usize,
-    /// Decrypted application data waiting for `reader()`.
-    plaintext_in: Vec<u8>,
-    plaintext_pos: usize,
     /// Application data written before the handshake finished.
     early_plaintext_out: Vec<u8>,
     pub(crate) handshake_complete: bool,
@@ -98,7 +107,7 @@ impl Core {
         Core {
             side,
             provider,
-            deframer: Deframer::new(),
+            recv: RecvBuffer::new(),
             joiner: HandshakeJoiner::with_max_message_len(max_handshake),
             read_cipher: None,
             write_cipher: None,
@@ -107,8 +116,6 @@ impl Core {
             flight: Vec::new(),
             sendable: Vec::new(),
             sendable_pos: 0,
-            plaintext_in: Vec::new(),
-            plaintext_pos: 0,
             early_plaintext_out: Vec::new(),
             handshake_complete: false,
             negotiated: Negotiated::default(),
@@ -131,7 +138,7 @@ impl Core {
         self.negotiated.version = Some(v);
         if v == ProtocolVersion::Tls13 {
             self.wire_version = TlsVersion::Tls13;
-            self.deframer.set_max_fragment_len(MAX_CIPHERTEXT_LEN_TLS13);
+            self.recv.set_max_fragment_len(MAX_CIPHERTEXT_LEN_TLS13);
         }
     }
 
@@ -231,18 +238,31 @@ impl Core {
         }
     }
 
-    /// Sends application data, fragmenting into full records.
+    /// Sends application data, fragmenting into full records: each fragment is copied
+    /// once, straight to its payload position in the send buffer, and sealed there.
     pub(crate) fn send_application_data(&mut self, data: &[u8]) -> Result<(), Error> {
+        let cipher = self
+            .write_cipher
+            .as_mut()
+            .ok_or_else(|| Error::internal("application data before keys"))?;
+        if self.sendable_pos >= self.sendable.len() {
+            // Nothing pending: start the first record where its payload is aligned.
+            let records = data.len().div_ceil(MAX_FRAGMENT_LEN);
+            let overhead = cipher.prefix_len() + cipher.suffix_len();
+            self.sendable.clear();
+            self.sendable
+                .reserve(PAYLOAD_ALIGN + data.len() + records * overhead);
+            let skip = align_skip(self.sendable.as_ptr() as usize, cipher.prefix_len());
+            self.sendable.resize(skip, 0);
+            self.sendable_pos = skip;
+        }
         for chunk in data.chunks(MAX_FRAGMENT_LEN) {
-            match self.write_cipher.as_mut() {
-                Some(cipher) => cipher.seal_record(
-                    ContentType::APPLICATION_DATA.0,
-                    [3, 3],
-                    chunk,
-                    &mut self.sendable,
-                )?,
-                None => return Err(Error::internal("application data before keys")),
-            }
+            cipher.seal_record(
+                ContentType::APPLICATION_DATA.0,
+                [3, 3],
+                chunk,
+                &mut self.sendable,
+            )?;
         }
         Ok(())
     }
@@ -286,14 +306,19 @@ impl Connection {
         if self.core.transport_eof || self.core.peer_closed {
             return Ok(0);
         }
-        let spare = self.core.deframer.spare_mut();
+        let payload_offset = self
+            .core
+            .read_cipher
+            .as_ref()
+            .map_or(HEADER_LEN, RecordCipher::prefix_len);
+        let spare = self.core.recv.spare_mut(payload_offset);
         if spare.is_empty() {
             return Err(io::Error::other(
                 "TLS receive buffer full: call process_new_packets",
             ));
         }
         let n = rd.read(spare)?;
-        self.core.deframer.commit(n);
+        self.core.recv.commit(n);
         if n == 0 {
             self.core.transport_eof = true;
         }
@@ -327,8 +352,7 @@ impl Connection {
         self.core.error.is_none()
             && !self.core.peer_closed
             && !self.core.transport_eof
-            && (!self.core.handshake_complete
-                || self.core.plaintext_in.len() == self.core.plaintext_pos)
+            && (!self.core.handshake_complete || self.core.recv.pending_plaintext() == 0)
     }
 
     pub(crate) fn is_handshaking(&self) -> bool {
@@ -369,13 +393,13 @@ impl Connection {
     fn process_records(&mut self) -> Result<(), Error> {
         loop {
             let core = &mut self.core;
-            let Some(record) = core.deframer.pop_mut()? else {
+            let Some((record_header, record_range)) = core.recv.next_record()? else {
                 return Ok(());
             };
-            let header = record.header.to_bytes();
-            let mut content_type = record.header.content_type;
+            let header = record_header.to_bytes();
+            let mut content_type = record_header.content_type;
             let payload_range;
-            let payload_all = record.payload;
+            let payload_all = core.recv.payload_mut(record_range.clone());
             // A ChangeCipherSpec is never encrypted (TLS 1.2 sends it before switching,
             // TLS 1.3 compatibility CCS is plaintext).
             let encrypted =
@@ -417,7 +441,7 @@ impl Connection {
             } else {
                 payload_range = 0..payload_all.len();
             }
-            let payload = payload_all.get(payload_range).unwrap_or(&[]);
+            let payload = payload_all.get(payload_range.clone()).unwrap_or(&[]);
             match content_type {
                 ContentType::ALERT => {
                     let alert = Alert::decode(payload)?;
@@ -489,14 +513,14 @@ impl Connection {
                             "application data",
                         ));
                     }
-                    if core.plaintext_pos == core.plaintext_in.len() {
-                        core.plaintext_in.clear();
-                        core.plaintext_pos = 0;
-                    }
-                    if core.plaintext_in.len() + payload.len() > core.max_plaintext_buffer {
+                    let len = payload.len();
+                    if core.recv.pending_plaintext() + len > core.max_plaintext_buffer {
                         return Err(Error::internal("plaintext buffer full: read with reader()"));
                     }
-                    core.plaintext_in.extend_from_slice(payload);
+                    // Served to reader() from where it was opened.
+                    let opened = record_range.start + payload_range.start
+                        ..record_range.start + payload_range.end;
+                    core.recv.push_plaintext(opened);
                 }
                 other => {
                     return Err(Error::unexpected(
@@ -545,8 +569,7 @@ impl Connection {
     /// Plaintext available to read.
     pub(crate) fn read_plaintext(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let core = &mut self.core;
-        let avail = core.plaintext_in.get(core.plaintext_pos..).unwrap_or(&[]);
-        if avail.is_empty() {
+        if core.recv.pending_plaintext() == 0 {
             if core.peer_closed {
                 return Ok(0);
             }
@@ -558,10 +581,7 @@ impl Connection {
             }
             return Err(io::ErrorKind::WouldBlock.into());
         }
-        let n = avail.len().min(buf.len());
-        buf[..n].copy_from_slice(&avail[..n]);
-        core.plaintext_pos += n;
-        Ok(n)
+        Ok(core.recv.read_plaintext(buf))
     }
 
     /// Queues plaintext for sending (buffered until the handshake completes).
