@@ -22,7 +22,7 @@ mod workloads;
 
 use stacks::Case;
 use std::time::{Duration, Instant};
-use workloads::{Bulk, Handshaker};
+use workloads::{Bulk, Handshaker, Placement};
 
 /// Runs `n` operations and returns (total time, server-side time).
 type Block = Box<dyn FnMut(u32) -> (Duration, Duration)>;
@@ -205,7 +205,19 @@ fn main() {
             ));
             contenders.push(Contender::new(
                 format!("{stack} TLS {v} record layer"),
-                bulk(workloads::record_layer(provider, case)),
+                bulk(workloads::record_layer(
+                    provider,
+                    case,
+                    Placement::PayloadAligned,
+                )),
+            ));
+            contenders.push(Contender::new(
+                format!("{stack} TLS {v} record layer, record-aligned"),
+                bulk(workloads::record_layer(
+                    provider,
+                    case,
+                    Placement::RecordAligned,
+                )),
             ));
         }
         contenders.push(Contender::new(
