@@ -439,11 +439,21 @@ impl Connection {
                     Err(e) => return Err(e.into()),
                 }
             } else {
+                // RFC 8446 §5.1 / RFC 5246 §6.2.1: a plaintext record carries at most 2^14
+                // bytes (the deframer allows the larger protected-record size).
+                if payload_all.len() > crate::record::MAX_FRAGMENT_LEN {
+                    return Err(Error::fatal(
+                        AlertDescription::RecordOverflow,
+                        "plaintext record longer than 2^14 bytes",
+                    ));
+                }
                 payload_range = 0..payload_all.len();
             }
             let payload = payload_all.get(payload_range.clone()).unwrap_or(&[]);
             match content_type {
                 ContentType::ALERT => {
+                    // RFC 8446 §5.1: no other record inside a fragmented handshake message.
+                    core.joiner.check_aligned()?;
                     let alert = Alert::decode(payload)?;
                     core.trace(
                         Direction::Received,
@@ -507,6 +517,7 @@ impl Connection {
                     if !core.handshake_complete || core.read_cipher.is_none() {
                         return Err(Error::unexpected("handshake message", "application data"));
                     }
+                    core.joiner.check_aligned()?;
                     if core.peer_closed {
                         return Err(Error::unexpected(
                             "nothing after close_notify",

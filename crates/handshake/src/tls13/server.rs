@@ -106,6 +106,12 @@ pub(crate) fn handle_client_hello(
             "no key_share (psk_ke alone is not supported)",
         )
     })?;
+    // RFC 8446 §4.2.8: shares only for offered groups (servers MAY check; we do).
+    if shares.iter().any(|s| !client_groups.contains(&s.group)) {
+        return Err(Error::illegal(
+            "key share for a group not in supported_groups",
+        ));
+    }
     let group = match &retried {
         Some(r) => r.group,
         None => common
@@ -153,6 +159,14 @@ pub(crate) fn handle_client_hello(
     // PSK (RFC 8446 §4.2.11): the first identity that decrypts, if the client allows
     // psk_dhe_ke and its binder checks out.
     let mut psk: Option<tlskit_crypto::Secret> = None;
+    // RFC 8446 §4.2.9: a PSK offer without psk_key_exchange_modes aborts the handshake.
+    if ch.extensions.pre_shared_key().is_some() && ch.extensions.psk_key_exchange_modes().is_none()
+    {
+        return Err(Error::fatal(
+            AlertDescription::MissingExtension,
+            "pre_shared_key without psk_key_exchange_modes",
+        ));
+    }
     if let (Some(offered), Some(ticketer)) =
         (ch.extensions.pre_shared_key(), config.ticketer.as_ref())
     {
@@ -212,6 +226,13 @@ pub(crate) fn handle_client_hello(
 
     // Certificate and scheme (full handshakes only).
     let cert = if psk.is_none() {
+        // RFC 8446 §9.2: without a PSK, signature_algorithms is mandatory.
+        if ch.extensions.signature_algorithms().is_none() {
+            return Err(Error::fatal(
+                AlertDescription::MissingExtension,
+                "no signature_algorithms in a full TLS 1.3 handshake",
+            ));
+        }
         let schemes = client_schemes(ch);
         let cert = config
             .cert_resolver
