@@ -1,0 +1,1110 @@
+//! Interop with GnuTLS 3.7 (`gnutls-serv`, `gnutls-cli` from Debian's gnutls-bin), a TLS
+//! implementation independent of both tlskit and OpenSSL, in both directions, TLS 1.2
+//! and TLS 1.3:
+//!
+//! - tlskit client → `gnutls-serv --http`: every tlskit suite × ECDSA P-256 / P-384,
+//!   RSA-2048 and Ed25519 certificates, the three groups against a server limited to one
+//!   (a HelloRetryRequest in TLS 1.3 when it is not our first key share), client
+//!   certificates (`--require-client-cert`), resumption by ticket and by session id
+//!   (TLS 1.2) and by PSK (TLS 1.3), ALPN, a pinned-version server, refusals;
+//! - `gnutls-cli` → tlskit echo server: the same suites × certificates × groups with
+//!   `--priority` pinning GnuTLS to one version, suite, key exchange and group, the chain
+//!   verified by gnutls-cli against the test root, client certificates, `--resume`,
+//!   ALPN, a wrong trust anchor and a version mismatch.
+//!
+//! The ring backend runs the whole matrix; rustcrypto and openssl a subset of each part.
+//! GnuTLS's own view (its `- Description:` line or status page) is checked against what
+//! tlskit negotiated. One gnutls-serv serves every connection of a configuration; cells
+//! run sequentially with bounded waits and every child is killed on drop. Without the
+//! GnuTLS tools these tests FAIL (CI installs gnutls-bin, see scripts/setup.sh). Run with
+//! `--nocapture` to see the matrices.
+
+mod common;
+mod gnutls_peer;
+mod openssl_peer;
+
+use common::{certified, client_config, require_client_auth, server_config, KeyKind};
+use gnutls_peer::fixture::{Fixture, CERT_KINDS};
+use gnutls_peer::{gnutls_cli, CliRun, GnutlsServer, STEP_TIMEOUT};
+use openssl_peer::fixture::{can_sign13, can_verify13, key_type};
+use openssl_peer::{ConnReport, EchoServer, Matrix};
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tlskit_crypto::{CryptoProvider, NamedGroup, SignatureScheme};
+use tlskit_handshake::suites::{self, CipherSuite, ProtocolVersion};
+use tlskit_handshake::{ClientConfig, ClientConnection, ServerConfig, Stream, TraceSink};
+
+/// A whole gnutls-cli run (handshakes, echo, close) may take this long.
+const CLI_TIMEOUT: Duration = Duration::from_secs(15);
+
+const VERSIONS: [ProtocolVersion; 2] = [ProtocolVersion::Tls12, ProtocolVersion::Tls13];
+
+const GROUPS: [NamedGroup; 3] = [
+    NamedGroup::X25519,
+    NamedGroup::Secp256r1,
+    NamedGroup::Secp384r1,
+];
+
+/// The trace line of a HelloRetryRequest received by a tlskit client.
+const HRR_RECEIVED: &str = "Server → Client: HelloRetryRequest";
+
+/// KNOWN FAILURE (tlskit-wire, not this crate): a TLS 1.3 CertificateRequest carrying
+/// an empty `status_request` extension — the form RFC 8446 §4.4.2.1 prescribes, which
+/// gnutls-serv sends whenever it asks for a client certificate — is rejected with
+/// `decode_error` ("truncated in Extension.extension_data"): `Extension::decode_body`
+/// (crates/wire/src/extensions.rs) parses status_request in the CertificateRequest
+/// context as a full CertificateStatusRequest (RFC 6066 §8) instead of an empty body.
+/// The cells it breaks are recorded as `KNOWN`, never skipped.
+const KNOWN_CR_STATUS_REQUEST: (&str, &str) = (
+    "Extension.extension_data",
+    "tlskit-wire rejects the empty status_request of a TLS 1.3 CertificateRequest \
+     (RFC 8446 §4.4.2.1); fix in crates/wire/src/extensions.rs Extension::decode_body",
+);
+
+/// Records a cell that is expected to fail for a known tlskit bug: `KNOWN` when it fails
+/// with `known.0` in its error, `XPASS` when it passes (the bug was fixed: make it an
+/// ordinary cell), `FAIL` when it fails in another way. Prints a note either way.
+fn record_known_failure(
+    m: &mut Matrix,
+    direction: &'static str,
+    backend: &'static str,
+    what: String,
+    outcome: Result<String, String>,
+    known: (&str, &str),
+) {
+    let (status, detail) = match outcome {
+        Err(e) if e.contains(known.0) => ("KNOWN", format!("KNOWN FAILURE: {}", known.1)),
+        Err(e) => (
+            "FAIL",
+            format!("expected the known failure ({}), got: {e}", known.0),
+        ),
+        Ok(d) => (
+            "XPASS",
+            format!("known failure no longer fails ({d}): {}", known.1),
+        ),
+    };
+    println!("note: {status} {direction} {backend} {what}: {detail}");
+    m.cells.push(openssl_peer::Cell {
+        status,
+        direction,
+        backend,
+        what,
+        detail,
+    });
+}
+
+/// Prints the matrix (with the number of known failures) and fails on any `FAIL` cell.
+fn finish(m: Matrix, title: &str) {
+    let count = |st: &str| m.cells.iter().filter(|c| c.status == st).count();
+    let (known, xpass) = (count("KNOWN"), count("XPASS"));
+    if known + xpass > 0 {
+        println!("{title}: {known} known failures, {xpass} known failures now passing");
+    }
+    m.finish(title);
+}
+
+fn is_ring(p: &dyn CryptoProvider) -> bool {
+    p.name() == "ring"
+}
+
+// ---------------------------------------------------------------------------------------
+// Names on the GnuTLS side
+// ---------------------------------------------------------------------------------------
+
+/// `TLS1.2` / `TLS1.3`, as GnuTLS names versions in priority strings and descriptions.
+fn gnutls_version(v: ProtocolVersion) -> &'static str {
+    match v {
+        ProtocolVersion::Tls12 => "TLS1.2",
+        _ => "TLS1.3",
+    }
+}
+
+/// The GnuTLS cipher name of a suite's AEAD.
+fn gnutls_cipher(s: CipherSuite) -> &'static str {
+    match s.code {
+        0x1301 | 0xc02b | 0xc02f => "AES-128-GCM",
+        0x1302 | 0xc02c | 0xc030 => "AES-256-GCM",
+        _ => "CHACHA20-POLY1305",
+    }
+}
+
+/// The GnuTLS name of a group (`GROUP-…` in priorities, `ECDHE-…` in descriptions).
+fn gnutls_group(g: NamedGroup) -> &'static str {
+    match g {
+        NamedGroup::X25519 => "X25519",
+        NamedGroup::Secp256r1 => "SECP256R1",
+        _ => "SECP384R1",
+    }
+}
+
+/// The TLS 1.2 key exchange a `kind` certificate authenticates.
+fn gnutls_kx(kind: KeyKind) -> &'static str {
+    match kind {
+        KeyKind::Rsa2048 => "ECDHE-RSA",
+        _ => "ECDHE-ECDSA",
+    }
+}
+
+/// A priority string pinning GnuTLS to `v` and, when given, one suite (cipher and, in
+/// TLS 1.2, key exchange) and one group.
+fn priority(
+    v: ProtocolVersion,
+    suite: Option<(CipherSuite, KeyKind)>,
+    group: Option<NamedGroup>,
+) -> String {
+    let mut p = format!("--priority=NORMAL:-VERS-ALL:+VERS-{}", gnutls_version(v));
+    if let Some((s, kind)) = suite {
+        p.push_str(&format!(":-CIPHER-ALL:+{}", gnutls_cipher(s)));
+        if v == ProtocolVersion::Tls12 {
+            p.push_str(&format!(":-KX-ALL:+{}", gnutls_kx(kind)));
+        }
+    }
+    if let Some(g) = group {
+        p.push_str(&format!(":-GROUP-ALL:+GROUP-{}", gnutls_group(g)));
+    }
+    p
+}
+
+/// Checks a GnuTLS description such as
+/// `(TLS1.3-X.509)-(ECDHE-X25519)-(ECDSA-SECP256R1-SHA256)-(AES-256-GCM)` or
+/// `(TLS1.2)-(ECDHE-SECP256R1)-(RSA-SHA256)-(AES-128-GCM)`.
+fn check_description(
+    desc: &str,
+    v: ProtocolVersion,
+    suite: Option<CipherSuite>,
+    group: Option<NamedGroup>,
+) -> Result<(), String> {
+    if !desc.starts_with(&format!("({}", gnutls_version(v))) {
+        return Err(format!("GnuTLS says {desc:?}, expected {}", v.name()));
+    }
+    if let Some(s) = suite {
+        if !desc.ends_with(&format!("({})", gnutls_cipher(s))) {
+            return Err(format!("GnuTLS says {desc:?}, expected {}", s.name));
+        }
+    }
+    if let Some(g) = group {
+        if !desc.contains(&format!("(ECDHE-{})", gnutls_group(g))) {
+            return Err(format!("GnuTLS says {desc:?}, expected {}", g.name()));
+        }
+    }
+    Ok(())
+}
+
+/// The TLS 1.2 suites a `kind` certificate authenticates.
+fn suites12_for(kind: KeyKind) -> Vec<CipherSuite> {
+    suites::ALL_SUITES
+        .iter()
+        .copied()
+        .filter(|s| s.version == ProtocolVersion::Tls12)
+        .filter(|s| s.tls12_auth.is_some_and(|a| a.accepts(key_type(kind))))
+        .collect()
+}
+
+fn suites13() -> Vec<CipherSuite> {
+    suites::ALL_SUITES
+        .iter()
+        .copied()
+        .filter(|s| s.version == ProtocolVersion::Tls13)
+        .collect()
+}
+
+/// The suites of a matrix row: all of them for ring, one per version for the others.
+fn matrix_suites(p: &dyn CryptoProvider, kind: KeyKind) -> Vec<CipherSuite> {
+    let (s12, s13) = (suites12_for(kind), suites13());
+    if is_ring(p) {
+        s12.into_iter().chain(s13).collect()
+    } else {
+        // A different AEAD per version, so that each backend meets GnuTLS with each.
+        s12.into_iter()
+            .filter(|s| gnutls_cipher(*s) == "CHACHA20-POLY1305")
+            .chain(s13.into_iter().filter(|s| s.code == 0x1302))
+            .collect()
+    }
+}
+
+/// Whether `p` can verify some signature of a `kind` key.
+fn can_verify(p: &dyn CryptoProvider, kind: KeyKind) -> bool {
+    let verifiable = p.supported_verify_algorithms();
+    SignatureScheme::ALL
+        .into_iter()
+        .any(|s| s.key_type() == key_type(kind) && verifiable.contains(&s.verify_algorithm()))
+}
+
+/// Whether `p` can sign with a `kind` key.
+fn can_sign(p: &dyn CryptoProvider, kind: KeyKind) -> bool {
+    p.supported_signing_schemes()
+        .iter()
+        .any(|s| s.key_type() == key_type(kind))
+}
+
+/// Whether `p` can run `suite` with a `kind` certificate (as server when `signing`).
+fn runnable(p: &dyn CryptoProvider, suite: CipherSuite, kind: KeyKind, signing: bool) -> bool {
+    let auth = match (suite.version, signing) {
+        (ProtocolVersion::Tls12, true) => can_sign(p, kind),
+        (ProtocolVersion::Tls12, false) => can_verify(p, kind),
+        (_, true) => can_sign13(p, kind),
+        (_, false) => can_verify13(p, kind),
+    };
+    auth && p.aead(suite.aead).is_some()
+}
+
+// ---------------------------------------------------------------------------------------
+// tlskit client → gnutls-serv
+// ---------------------------------------------------------------------------------------
+
+/// What one tlskit client connection did.
+#[derive(Debug)]
+struct ClientOutcome {
+    version: Option<ProtocolVersion>,
+    suite: Option<CipherSuite>,
+    group: Option<NamedGroup>,
+    resumed: bool,
+    alpn: Option<Vec<u8>>,
+    extended_master_secret: bool,
+    /// Everything the server sent, until its close.
+    response: Vec<u8>,
+    trace: Vec<String>,
+}
+
+impl ClientOutcome {
+    /// The `Description` row of a `gnutls-serv --http` status page.
+    fn page_description(&self) -> Result<String, String> {
+        let page = String::from_utf8_lossy(&self.response);
+        if !page.starts_with("HTTP/1.0 200 OK") {
+            return Err(format!("unexpected response: {page:.300}"));
+        }
+        const ROW: &str = "Description:</TD><TD>";
+        page.split_once(ROW)
+            .and_then(|(_, rest)| rest.split_once("</TD>"))
+            .map(|(d, _)| d.to_string())
+            .ok_or_else(|| format!("no description on the status page: {page:.2000}"))
+    }
+
+    /// Checks GnuTLS's status page against what tlskit negotiated (and, when given, the
+    /// expected version, suite and group).
+    fn check(
+        &self,
+        v: ProtocolVersion,
+        suite: Option<CipherSuite>,
+        group: Option<NamedGroup>,
+        resumed: bool,
+    ) -> Result<String, String> {
+        let desc = self.page_description()?;
+        if self.version != Some(v) {
+            return Err(format!(
+                "tlskit negotiated {:?}, expected {v:?}",
+                self.version
+            ));
+        }
+        let ours = self.suite.ok_or("tlskit negotiated no suite")?;
+        if suite.is_some_and(|s| s != ours) {
+            return Err(format!("tlskit negotiated {}", ours.name));
+        }
+        // A resumed TLS 1.3 session still runs (EC)DHE (psk_dhe_ke), a resumed 1.2 one
+        // does not; GnuTLS's description omits the group for both.
+        let ours_group = if resumed { None } else { self.group };
+        if let (Some(g), Some(ours)) = (group, self.group) {
+            if g != ours && !resumed {
+                return Err(format!("tlskit negotiated {}", ours.name()));
+            }
+        }
+        check_description(&desc, v, Some(ours), ours_group)?;
+        if self.resumed != resumed {
+            return Err(format!(
+                "tlskit resumed = {}, expected {resumed}",
+                self.resumed
+            ));
+        }
+        if v == ProtocolVersion::Tls12 && !self.extended_master_secret {
+            return Err("no extended master secret".into());
+        }
+        Ok(desc)
+    }
+}
+
+const GET: &[u8] = b"GET / HTTP/1.0\r\n\r\n";
+
+/// Connects to `addr` as `localhost`, sends a GET, reads the response until the server
+/// closes. Every socket operation is bounded by [`STEP_TIMEOUT`].
+fn tlskit_get(config: &Arc<ClientConfig>, addr: SocketAddr) -> Result<ClientOutcome, String> {
+    let lines = Arc::new(Mutex::new(Vec::<String>::new()));
+    let sink = {
+        let lines = lines.clone();
+        TraceSink::new(move |l| {
+            if let Ok(mut v) = lines.lock() {
+                v.push(l.to_string());
+            }
+        })
+    };
+    let sock =
+        TcpStream::connect_timeout(&addr, STEP_TIMEOUT).map_err(|e| format!("connect: {e}"))?;
+    sock.set_read_timeout(Some(STEP_TIMEOUT))
+        .map_err(|e| e.to_string())?;
+    sock.set_write_timeout(Some(STEP_TIMEOUT))
+        .map_err(|e| e.to_string())?;
+    let conn = ClientConnection::with_trace(config.clone(), "localhost", Some(sink))
+        .map_err(|e| format!("ClientConnection::new: {e}"))?;
+    let mut stream = Stream::new(conn, sock);
+    stream.handshake().map_err(|e| format!("handshake: {e}"))?;
+    stream
+        .write_all(GET)
+        .and_then(|()| stream.flush())
+        .map_err(|e| format!("write: {e}"))?;
+    let mut response = Vec::new();
+    stream
+        .read_to_end(&mut response)
+        .map_err(|e| format!("read (after {} bytes): {e}", response.len()))?;
+    if !stream.conn.peer_has_closed() {
+        return Err("the response did not end with close_notify".into());
+    }
+    let _ = stream.close();
+    let n = stream.conn.negotiated();
+    Ok(ClientOutcome {
+        version: n.version,
+        suite: n.suite,
+        group: n.group,
+        resumed: n.resumed,
+        alpn: n.alpn.clone(),
+        extended_master_secret: n.extended_master_secret,
+        response,
+        trace: lines.lock().map(|v| v.clone()).unwrap_or_default(),
+    })
+}
+
+/// A client config trusting the fixture root, limited to `v`.
+fn client_for(p: &'static dyn CryptoProvider, fx: &Fixture, v: ProtocolVersion) -> ClientConfig {
+    let mut cc = client_config(p, &fx.pki);
+    cc.common.only_version(v);
+    cc
+}
+
+/// `gnutls-serv --http` serving `kind`'s chain, with `extra` arguments. Unless `extra`
+/// requires a client certificate, the server asks for none (`--disable-client-cert`): by
+/// default gnutls-serv asks for an optional one, which in TLS 1.3 hits
+/// [`KNOWN_CR_STATUS_REQUEST`] and would hide every other result.
+fn http_server(fx: &Fixture, kind: KeyKind, extra: &[String]) -> GnutlsServer {
+    let mut args = fx.server(kind).args();
+    args.push("--http".into());
+    if !extra.iter().any(|a| a == "--require-client-cert") {
+        args.push("--disable-client-cert".into());
+    }
+    args.extend_from_slice(extra);
+    GnutlsServer::start(&args, fx.dir.path())
+}
+
+#[test]
+fn tlskit_client_to_gnutls_serv_suites_certs_groups() {
+    let fx = Fixture::new("gnutls-c2s-matrix");
+    let mut m = Matrix::default();
+    const DIR: &str = "tlskit → gnutls-serv";
+    for kind in CERT_KINDS {
+        let server = http_server(&fx, kind, &[]);
+        for p in tlskit_providers::all() {
+            for suite in matrix_suites(p, kind) {
+                let what = format!("{kind:?} {}", suite.name);
+                if !runnable(p, suite, kind, false) {
+                    m.skip(DIR, p.name(), what, "backend lacks the algorithm");
+                    continue;
+                }
+                let mut cc = client_for(p, &fx, suite.version);
+                cc.common.cipher_suites = vec![suite];
+                let result = tlskit_get(&Arc::new(cc), server.addr())
+                    .and_then(|out| out.check(suite.version, Some(suite), None, false))
+                    .map_err(|e| format!("{e}\n{}", server.diagnostics()));
+                m.record(DIR, p.name(), what, result);
+            }
+        }
+    }
+    // Groups: gnutls-serv limited to one; tlskit offers all three (X25519 first), so a
+    // TLS 1.3 server without X25519 answers with a HelloRetryRequest (RFC 8446 §4.1.4).
+    for group in GROUPS {
+        let server = http_server(
+            &fx,
+            KeyKind::EcdsaP256,
+            &[format!(
+                "--priority=NORMAL:-GROUP-ALL:+GROUP-{}",
+                gnutls_group(group)
+            )],
+        );
+        for p in tlskit_providers::all() {
+            for v in VERSIONS {
+                let what = format!("P256 cert, gnutls-serv {} only, {}", group.name(), v.name());
+                if p.key_exchange(group).is_none() {
+                    m.skip(DIR, p.name(), what, "backend lacks the group");
+                    continue;
+                }
+                let cc = Arc::new(client_for(p, &fx, v));
+                let result = tlskit_get(&cc, server.addr()).and_then(|out| {
+                    let desc = out.check(v, None, Some(group), false)?;
+                    let hrr = out.trace.iter().any(|l| l.contains(HRR_RECEIVED));
+                    let want_hrr = v == ProtocolVersion::Tls13 && group != NamedGroup::X25519;
+                    if hrr != want_hrr {
+                        return Err(format!("HelloRetryRequest = {hrr}, expected {want_hrr}"));
+                    }
+                    Ok(if hrr {
+                        format!("{desc} after HRR")
+                    } else {
+                        desc
+                    })
+                });
+                m.record(DIR, p.name(), what, result);
+            }
+        }
+    }
+    finish(
+        m,
+        "tlskit client → gnutls-serv: suites × certificates × groups",
+    );
+}
+
+#[test]
+fn tlskit_client_to_gnutls_serv_client_auth_alpn_resumption() {
+    let fx = Fixture::new("gnutls-c2s-features");
+    let mut m = Matrix::default();
+    const DIR: &str = "tlskit → gnutls-serv";
+
+    // Client certificates: gnutls-serv requires one and verifies it against the root.
+    let server = http_server(
+        &fx,
+        KeyKind::EcdsaP256,
+        &["--require-client-cert".into(), fx.ca_arg()],
+    );
+    for p in tlskit_providers::all() {
+        let kinds: &[KeyKind] = if is_ring(p) {
+            &[KeyKind::EcdsaP256, KeyKind::Rsa2048, KeyKind::Ed25519]
+        } else {
+            &[KeyKind::EcdsaP256]
+        };
+        for v in VERSIONS {
+            for kind in kinds {
+                let what = format!("client cert {kind:?}, {}", v.name());
+                let signable = match v {
+                    ProtocolVersion::Tls12 => can_sign(p, *kind),
+                    _ => can_sign13(p, *kind),
+                };
+                if !signable {
+                    m.skip(DIR, p.name(), what, "backend cannot sign with this key");
+                    continue;
+                }
+                let mut cc = client_for(p, &fx, v);
+                cc.client_cert = Some(certified(p, &fx.client(*kind).id));
+                let result = tlskit_get(&Arc::new(cc), server.addr())
+                    .and_then(|out| out.check(v, None, None, false))
+                    .map_err(|e| format!("{e}\n{}", server.diagnostics()));
+                if v == ProtocolVersion::Tls13 {
+                    // KNOWN FAILURE: gnutls-serv's CertificateRequest (see
+                    // KNOWN_CR_STATUS_REQUEST).
+                    record_known_failure(
+                        &mut m,
+                        DIR,
+                        p.name(),
+                        what,
+                        result,
+                        KNOWN_CR_STATUS_REQUEST,
+                    );
+                } else {
+                    m.record(DIR, p.name(), what, result);
+                }
+            }
+            // No certificate (an empty Certificate message): gnutls-serv refuses with
+            // certificate_required in TLS 1.3 (RFC 8446 §4.4.2.4); in TLS 1.2 GnuTLS 3.7
+            // maps its "No certificate was found" to decode_error (OpenSSL's s_client
+            // gets the same alert from it).
+            let alert = match v {
+                ProtocolVersion::Tls12 => "peer sent fatal alert decode_error",
+                _ => "peer sent fatal alert certificate_required",
+            };
+            let cc = Arc::new(client_for(p, &fx, v));
+            let result = match tlskit_get(&cc, server.addr()) {
+                Ok(out) => Err(format!(
+                    "handshake without a client certificate succeeded: {:?}",
+                    out.page_description()
+                )),
+                Err(e) if e.contains(alert) => Ok(e),
+                Err(e) => Err(format!("expected {alert:?}, got: {e}")),
+            };
+            let what = format!("no client cert refused, {}", v.name());
+            if v == ProtocolVersion::Tls13 {
+                // KNOWN FAILURE: see KNOWN_CR_STATUS_REQUEST.
+                record_known_failure(&mut m, DIR, p.name(), what, result, KNOWN_CR_STATUS_REQUEST);
+            } else {
+                m.record(DIR, p.name(), what, result);
+            }
+        }
+    }
+    drop(server);
+
+    // ALPN: gnutls-serv accepts h2 and http/1.1; tlskit offers an unknown one first.
+    let server = http_server(
+        &fx,
+        KeyKind::EcdsaP256,
+        &["--alpn=h2".into(), "--alpn=http/1.1".into()],
+    );
+    for p in tlskit_providers::all() {
+        for v in VERSIONS {
+            let mut cc = client_for(p, &fx, v);
+            cc.common.alpn_protocols = vec![b"spdy/1".to_vec(), b"http/1.1".to_vec()];
+            let result = tlskit_get(&Arc::new(cc), server.addr()).and_then(|out| {
+                out.check(v, None, None, false)?;
+                match out.alpn.as_deref() {
+                    Some(b"http/1.1") => Ok("ALPN http/1.1".to_string()),
+                    other => Err(format!("ALPN {:?}", other.map(String::from_utf8_lossy))),
+                }
+            });
+            m.record(DIR, p.name(), format!("ALPN, {}", v.name()), result);
+        }
+    }
+    drop(server);
+
+    // Resumption: tickets (default) and session ids (--noticket) in TLS 1.2, PSK from a
+    // NewSessionTicket in TLS 1.3.
+    let with_tickets = http_server(&fx, KeyKind::EcdsaP256, &[]);
+    let ids_only = http_server(&fx, KeyKind::EcdsaP256, &["--noticket".into()]);
+    for p in tlskit_providers::all() {
+        for (v, how, server) in [
+            (ProtocolVersion::Tls12, "by ticket", &with_tickets),
+            (ProtocolVersion::Tls12, "by session id", &ids_only),
+            (ProtocolVersion::Tls13, "by PSK", &with_tickets),
+        ] {
+            let cc = Arc::new(client_for(p, &fx, v));
+            let result = (|| -> Result<String, String> {
+                let first = tlskit_get(&cc, server.addr())?;
+                first
+                    .check(v, None, None, false)
+                    .map_err(|e| format!("first: {e}"))?;
+                let stored = cc
+                    .session_store
+                    .as_ref()
+                    .and_then(|s| s.get("localhost"))
+                    .ok_or("no session stored after the first handshake")?;
+                let has_ticket = !stored.ticket.is_empty();
+                if v == ProtocolVersion::Tls12 && has_ticket != (how == "by ticket") {
+                    return Err(format!("stored a {}-byte ticket", stored.ticket.len()));
+                }
+                let second = tlskit_get(&cc, server.addr())?;
+                let desc = second
+                    .check(v, first.suite, None, true)
+                    .map_err(|e| format!("second: {e}"))?;
+                Ok(format!("full, then resumed: {desc}"))
+            })()
+            .map_err(|e| format!("{e}\n{}", server.diagnostics()));
+            m.record(
+                DIR,
+                p.name(),
+                format!("resumption {how}, {}", v.name()),
+                result,
+            );
+        }
+    }
+    finish(
+        m,
+        "tlskit client → gnutls-serv: client auth, ALPN, resumption",
+    );
+}
+
+#[test]
+fn tlskit_client_to_gnutls_serv_versions_and_refusals() {
+    let fx = Fixture::new("gnutls-c2s-refusals");
+    let mut m = Matrix::default();
+    const DIR: &str = "tlskit → gnutls-serv";
+    // gnutls-serv as it comes: it asks for an optional client certificate. Fine in
+    // TLS 1.2; in TLS 1.3 its CertificateRequest trips KNOWN_CR_STATUS_REQUEST.
+    let mut args = fx.server(KeyKind::EcdsaP256).args();
+    args.push("--http".into());
+    let default_server = GnutlsServer::start(&args, fx.dir.path());
+    for p in tlskit_providers::all() {
+        for v in VERSIONS {
+            let cc = Arc::new(client_for(p, &fx, v));
+            let result = tlskit_get(&cc, default_server.addr())
+                .and_then(|out| out.check(v, None, None, false));
+            let what = format!("gnutls-serv asking for an optional cert, {}", v.name());
+            if v == ProtocolVersion::Tls13 {
+                // KNOWN FAILURE: see KNOWN_CR_STATUS_REQUEST.
+                record_known_failure(&mut m, DIR, p.name(), what, result, KNOWN_CR_STATUS_REQUEST);
+            } else {
+                m.record(DIR, p.name(), what, result);
+            }
+        }
+    }
+    drop(default_server);
+    let only12 = http_server(
+        &fx,
+        KeyKind::EcdsaP256,
+        &[priority(ProtocolVersion::Tls12, None, None)],
+    );
+    let only13 = http_server(
+        &fx,
+        KeyKind::EcdsaP256,
+        &[priority(ProtocolVersion::Tls13, None, None)],
+    );
+    for p in tlskit_providers::all() {
+        // A 1.3+1.2 client meets a 1.2-only server: 1.2, with no downgrade alarm.
+        let cc = Arc::new(client_config(p, &fx.pki));
+        let result = tlskit_get(&cc, only12.addr())
+            .and_then(|out| out.check(ProtocolVersion::Tls12, None, None, false));
+        m.record(DIR, p.name(), "1.3+1.2 client, 1.2-only server", result);
+        let result = tlskit_get(&cc, only13.addr())
+            .and_then(|out| out.check(ProtocolVersion::Tls13, None, None, false));
+        m.record(DIR, p.name(), "1.3+1.2 client, 1.3-only server", result);
+        if !is_ring(p) {
+            continue;
+        }
+        // A 1.2-only client meets a 1.3-only server: protocol_version (RFC 8446 §4.2.1).
+        let cc = Arc::new(client_for(p, &fx, ProtocolVersion::Tls12));
+        let result = match tlskit_get(&cc, only13.addr()) {
+            Ok(out) => Err(format!("connected: {:?}", out.page_description())),
+            Err(e) if e.contains("protocol_version") || e.contains("handshake_failure") => Ok(e),
+            Err(e) => Err(format!("unexpected error: {e}")),
+        };
+        m.record(DIR, p.name(), "1.2-only client, 1.3-only server", result);
+        // A client trusting another root refuses gnutls-serv's chain.
+        for v in VERSIONS {
+            let other = common::Pki::new();
+            let mut cc = client_config(p, &other);
+            cc.common.only_version(v);
+            let result = match tlskit_get(&Arc::new(cc), only_for(v, &only12, &only13).addr()) {
+                Ok(_) => Err("connected to a server of an untrusted root".into()),
+                Err(e) if e.contains("certificate") => Ok(e),
+                Err(e) => Err(format!("unexpected error: {e}")),
+            };
+            m.record(
+                DIR,
+                p.name(),
+                format!("untrusted root refused, {}", v.name()),
+                result,
+            );
+        }
+    }
+    finish(m, "tlskit client → gnutls-serv: versions and refusals");
+}
+
+fn only_for<'a>(
+    v: ProtocolVersion,
+    s12: &'a GnutlsServer,
+    s13: &'a GnutlsServer,
+) -> &'a GnutlsServer {
+    if v == ProtocolVersion::Tls12 {
+        s12
+    } else {
+        s13
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// gnutls-cli → tlskit server
+// ---------------------------------------------------------------------------------------
+
+const HELLO_QUIT: &[u8] = b"hello\nquit\n";
+
+/// A tlskit server config for `kind`'s chain.
+fn server_for(p: &'static dyn CryptoProvider, fx: &Fixture, kind: KeyKind) -> ServerConfig {
+    server_config(p, &fx.server(kind).id)
+}
+
+/// `gnutls-cli` arguments reaching `server` on 127.0.0.1, verifying the chain against
+/// the test root for the name `localhost`.
+fn cli_args(fx: &Fixture, server: &EchoServer) -> Vec<String> {
+    vec![
+        "127.0.0.1".into(),
+        format!("--port={}", server.port()),
+        "--sni-hostname=localhost".into(),
+        "--verify-hostname=localhost".into(),
+        fx.ca_arg(),
+    ]
+}
+
+/// One gnutls-cli run against the echo server and the reports of its `connections`.
+struct Session {
+    run: CliRun,
+    reports: Result<Vec<ConnReport>, String>,
+}
+
+impl Session {
+    fn run(fx: &Fixture, server: &EchoServer, extra: &[String], connections: usize) -> Self {
+        let mut args = cli_args(fx, server);
+        args.extend_from_slice(extra);
+        let run = gnutls_cli(&args, HELLO_QUIT, Some("bye"), fx.dir.path(), CLI_TIMEOUT);
+        let reports = server.reports(connections);
+        Session { run, reports }
+    }
+
+    /// The last connection's report (the one that carried the data).
+    fn data_report(&self) -> Result<&ConnReport, String> {
+        let reports = self.reports.as_ref().map_err(Clone::clone)?;
+        let r = reports.last().ok_or("no connection")?;
+        match &r.error {
+            Some(e) => Err(format!("tlskit server: {e}\n{}", self.run.report())),
+            None => Ok(r),
+        }
+    }
+
+    /// Checks both sides: gnutls-cli verified our chain, got the echo; tlskit got the
+    /// lines; GnuTLS's description matches what tlskit negotiated (and the expectations).
+    fn check(
+        &self,
+        v: ProtocolVersion,
+        suite: Option<CipherSuite>,
+        group: Option<NamedGroup>,
+    ) -> Result<(&ConnReport, String), String> {
+        let run = &self.run;
+        if !run.success() {
+            let ours = match &self.reports {
+                Ok(r) => format!("{:?}", r.iter().map(|r| &r.error).collect::<Vec<_>>()),
+                Err(e) => e.clone(),
+            };
+            return Err(format!(
+                "gnutls-cli failed (tlskit: {ours})\n{}",
+                run.report()
+            ));
+        }
+        for needle in [
+            "- Status: The certificate is trusted.",
+            "echo: hello",
+            "bye",
+        ] {
+            if !run.stdout.contains(needle) {
+                return Err(format!(
+                    "gnutls-cli output lacks {needle:?}\n{}",
+                    run.report()
+                ));
+            }
+        }
+        let report = self.data_report()?;
+        if report.lines != [b"hello".to_vec(), b"quit".to_vec()] {
+            return Err(format!("tlskit received {:?}", report.lines));
+        }
+        let desc = run.descriptions().pop().ok_or("no description line")?;
+        if report.version != Some(v.name()) {
+            return Err(format!("tlskit negotiated {:?}", report.version));
+        }
+        let ours = report
+            .suite
+            .and_then(suites::by_name)
+            .ok_or("tlskit negotiated no suite")?;
+        if suite.is_some_and(|s| s != ours) {
+            return Err(format!("tlskit negotiated {}", ours.name));
+        }
+        let resumed = report.resumed;
+        let ours_group = report
+            .group
+            .and_then(|name| GROUPS.into_iter().find(|g| g.name() == name));
+        if let Some(g) = group {
+            if ours_group != Some(g) && !(resumed && v == ProtocolVersion::Tls12) {
+                return Err(format!("tlskit negotiated {:?}", report.group));
+            }
+        }
+        check_description(
+            &desc,
+            v,
+            Some(ours),
+            if resumed { None } else { ours_group },
+        )
+        .map_err(|e| format!("{e}\n{}", run.report()))?;
+        if v == ProtocolVersion::Tls12 && !report.extended_master_secret {
+            return Err("tlskit: no extended master secret".into());
+        }
+        Ok((report, desc))
+    }
+}
+
+#[test]
+fn gnutls_cli_to_tlskit_server_suites_certs_groups() {
+    let fx = Fixture::new("gnutls-s2c-matrix");
+    let mut m = Matrix::default();
+    const DIR: &str = "gnutls-cli → tlskit";
+    for p in tlskit_providers::all() {
+        for kind in CERT_KINDS {
+            let server = EchoServer::start(Arc::new(server_for(p, &fx, kind)));
+            for suite in matrix_suites(p, kind) {
+                let what = format!("{kind:?} {}", suite.name);
+                if !runnable(p, suite, kind, true) {
+                    m.skip(DIR, p.name(), what, "backend lacks the algorithm");
+                    continue;
+                }
+                let prio = priority(suite.version, Some((suite, kind)), None);
+                let s = Session::run(&fx, &server, &[prio], 1);
+                let result = s.check(suite.version, Some(suite), None).map(|(_, d)| d);
+                m.record(DIR, p.name(), what, result);
+            }
+        }
+        // Groups: gnutls-cli pinned to one group; in TLS 1.3 it sends that key share. In
+        // TLS 1.2 the certificate is RSA: an ECDSA P-256 one would need P-256 among the
+        // client's groups (checked separately below).
+        let ecdsa = EchoServer::start(Arc::new(server_for(p, &fx, KeyKind::EcdsaP256)));
+        let rsa = EchoServer::start(Arc::new(server_for(p, &fx, KeyKind::Rsa2048)));
+        for v in VERSIONS {
+            let (server, cert) = match v {
+                ProtocolVersion::Tls12 => (&rsa, "RSA"),
+                _ => (&ecdsa, "P256"),
+            };
+            for group in GROUPS {
+                let what = format!(
+                    "{cert} cert, gnutls-cli {} only, {}",
+                    group.name(),
+                    v.name()
+                );
+                if p.key_exchange(group).is_none() {
+                    m.skip(DIR, p.name(), what, "backend lacks the group");
+                    continue;
+                }
+                let s = Session::run(&fx, server, &[priority(v, None, Some(group))], 1);
+                m.record(
+                    DIR,
+                    p.name(),
+                    what,
+                    s.check(v, None, Some(group)).map(|(_, d)| d),
+                );
+            }
+        }
+        // TLS 1.2, ECDSA P-256 certificate, client groups without P-256: tlskit refuses
+        // with handshake_failure, as OpenSSL does (RFC 8422 §5.1: the client's
+        // supported_groups also bound the certificate's curve). GnuTLS as a server is
+        // more lenient and serves such a client anyway.
+        if is_ring(p) {
+            let prio = priority(ProtocolVersion::Tls12, None, Some(NamedGroup::X25519));
+            let s = Session::run(&fx, &ecdsa, &[prio], 1);
+            let ours = s
+                .reports
+                .as_ref()
+                .map(|r| r.first().and_then(|r| r.error.clone()));
+            let result = match ours {
+                Ok(Some(e)) if !s.run.success() && e.contains("handshake_failure") => Ok(e),
+                other => Err(format!("not refused: {other:?}\n{}", s.run.report())),
+            };
+            m.record(
+                DIR,
+                p.name(),
+                "P256 cert, gnutls-cli x25519 only, TLSv1.2: refused",
+                result,
+            );
+        }
+        drop((ecdsa, rsa));
+        // HelloRetryRequest from tlskit: GnuTLS's first key share is X25519, ours P-384 only.
+        if p.key_exchange(NamedGroup::Secp384r1).is_some() {
+            let mut sc = server_for(p, &fx, KeyKind::EcdsaP256);
+            sc.common.groups = vec![NamedGroup::Secp384r1];
+            let server = EchoServer::start_traced(Arc::new(sc));
+            let v = ProtocolVersion::Tls13;
+            let s = Session::run(&fx, &server, &[priority(v, None, None)], 1);
+            let result = s
+                .check(v, None, Some(NamedGroup::Secp384r1))
+                .and_then(|(r, d)| {
+                    if r.trace.iter().any(|l| l.contains("HelloRetryRequest")) {
+                        Ok(format!("{d} after HRR"))
+                    } else {
+                        Err(format!("no HelloRetryRequest sent: {:?}", r.trace))
+                    }
+                });
+            m.record(
+                DIR,
+                p.name(),
+                "tlskit P-384 only → HelloRetryRequest, TLS 1.3",
+                result,
+            );
+        }
+    }
+    finish(
+        m,
+        "gnutls-cli → tlskit server: suites × certificates × groups",
+    );
+}
+
+#[test]
+fn gnutls_cli_to_tlskit_server_client_auth_alpn_resumption() {
+    let fx = Fixture::new("gnutls-s2c-features");
+    let mut m = Matrix::default();
+    const DIR: &str = "gnutls-cli → tlskit";
+    for p in tlskit_providers::all() {
+        // Client certificates, required by tlskit and verified against the root.
+        let mut sc = server_for(p, &fx, KeyKind::EcdsaP256);
+        require_client_auth(&mut sc, p, &fx.pki, true);
+        let server = EchoServer::start(Arc::new(sc));
+        let kinds: &[KeyKind] = if is_ring(p) {
+            &[KeyKind::EcdsaP256, KeyKind::Rsa2048, KeyKind::Ed25519]
+        } else {
+            &[KeyKind::EcdsaP256]
+        };
+        for v in VERSIONS {
+            for kind in kinds {
+                let what = format!("client cert {kind:?}, {}", v.name());
+                if !can_verify(p, *kind) {
+                    m.skip(DIR, p.name(), what, "backend cannot verify this key type");
+                    continue;
+                }
+                let mut extra = fx.client(*kind).args();
+                extra.push(priority(v, None, None));
+                let s = Session::run(&fx, &server, &extra, 1);
+                let result = s.check(v, None, None).and_then(|(r, d)| {
+                    if r.peer_certificates == 2 {
+                        Ok(d)
+                    } else {
+                        Err(format!(
+                            "tlskit saw {} client certificates",
+                            r.peer_certificates
+                        ))
+                    }
+                });
+                m.record(DIR, p.name(), what, result);
+            }
+            // No certificate: tlskit refuses (certificate_required in 1.3,
+            // handshake_failure in 1.2), and gnutls-cli reports the alert.
+            let s = Session::run(&fx, &server, &[priority(v, None, None)], 1);
+            let result = match s
+                .reports
+                .as_ref()
+                .map(|r| r.first().and_then(|r| r.error.clone()))
+            {
+                Ok(Some(e)) if !s.run.success() || !s.run.stdout.contains("echo: hello") => {
+                    let alert = match v {
+                        ProtocolVersion::Tls12 => "handshake_failure",
+                        _ => "certificate_required",
+                    };
+                    if e.contains(alert) {
+                        Ok(e)
+                    } else {
+                        Err(format!("tlskit error {e:?} lacks {alert}"))
+                    }
+                }
+                other => Err(format!("not refused: {other:?}\n{}", s.run.report())),
+            };
+            m.record(
+                DIR,
+                p.name(),
+                format!("no client cert refused, {}", v.name()),
+                result,
+            );
+        }
+        drop(server);
+
+        // ALPN: tlskit prefers h2; gnutls-cli offers http/1.1 and h2.
+        let mut sc = server_for(p, &fx, KeyKind::EcdsaP256);
+        sc.common.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+        let server = EchoServer::start(Arc::new(sc));
+        for v in VERSIONS {
+            let extra = [
+                priority(v, None, None),
+                "--alpn=http/1.1".to_string(),
+                "--alpn=h2".to_string(),
+            ];
+            let s = Session::run(&fx, &server, &extra, 1);
+            let result = s.check(v, None, None).and_then(|(r, _)| {
+                match (s.run.alpn().as_deref(), r.alpn.as_deref()) {
+                    (Some("h2"), Some(b"h2")) => Ok("ALPN h2 on both sides".to_string()),
+                    (theirs, ours) => Err(format!(
+                        "gnutls-cli ALPN {theirs:?}, tlskit {:?}",
+                        ours.map(String::from_utf8_lossy)
+                    )),
+                }
+            });
+            m.record(DIR, p.name(), format!("ALPN, {}", v.name()), result);
+        }
+        drop(server);
+
+        // Resumption with `gnutls-cli --resume`: a full handshake, then a resumed one.
+        let server = EchoServer::start(Arc::new(server_for(p, &fx, KeyKind::EcdsaP256)));
+        for (v, how, extra) in [
+            (ProtocolVersion::Tls12, "by ticket", None),
+            (ProtocolVersion::Tls12, "by session id", Some("--noticket")),
+            (ProtocolVersion::Tls13, "by PSK", Some("--waitresumption")),
+        ] {
+            let mut args = vec![priority(v, None, None), "--resume".to_string()];
+            args.extend(extra.map(String::from));
+            let s = Session::run(&fx, &server, &args, 2);
+            let result = s.check(v, None, None).and_then(|(r, d)| {
+                if r.resumed && s.run.resumed() {
+                    Ok(format!("full, then resumed: {d}"))
+                } else {
+                    Err(format!(
+                        "resumed: tlskit {}, gnutls-cli {}\n{}",
+                        r.resumed,
+                        s.run.resumed(),
+                        s.run.report()
+                    ))
+                }
+            });
+            m.record(
+                DIR,
+                p.name(),
+                format!("resumption {how}, {}", v.name()),
+                result,
+            );
+        }
+    }
+    finish(
+        m,
+        "gnutls-cli → tlskit server: client auth, ALPN, resumption",
+    );
+}
+
+#[test]
+fn gnutls_cli_to_tlskit_server_refusals() {
+    let fx = Fixture::new("gnutls-s2c-refusals");
+    let mut m = Matrix::default();
+    const DIR: &str = "gnutls-cli → tlskit";
+    let p = tlskit_providers::by_name("ring").expect("the ring backend");
+    let server = EchoServer::start(Arc::new(server_for(p, &fx, KeyKind::EcdsaP256)));
+    // gnutls-cli trusting another root rejects our chain and tells us so.
+    for v in VERSIONS {
+        let mut args = cli_args(&fx, &server);
+        args.retain(|a| !a.starts_with("--x509cafile"));
+        args.push(fx.wrong_ca_arg());
+        args.push(priority(v, None, None));
+        let run = gnutls_cli(&args, HELLO_QUIT, Some("bye"), fx.dir.path(), CLI_TIMEOUT);
+        let report = server.reports(1);
+        let result = match (
+            &run.success(),
+            report
+                .as_ref()
+                .map(|r| r.first().and_then(|r| r.error.clone())),
+        ) {
+            (false, Ok(Some(e))) if run.stdout.contains("NOT trusted") => Ok(e),
+            (ok, r) => Err(format!(
+                "gnutls-cli success = {ok}, tlskit: {r:?}\n{}",
+                run.report()
+            )),
+        };
+        m.record(
+            DIR,
+            p.name(),
+            format!("gnutls-cli wrong CA, {}", v.name()),
+            result,
+        );
+    }
+    drop(server);
+    // gnutls-cli limited to TLS 1.3 meets a TLS 1.2-only tlskit server, and the reverse.
+    for (client_v, server_v) in [
+        (ProtocolVersion::Tls13, ProtocolVersion::Tls12),
+        (ProtocolVersion::Tls12, ProtocolVersion::Tls13),
+    ] {
+        let mut sc = server_for(p, &fx, KeyKind::EcdsaP256);
+        sc.common.only_version(server_v);
+        let server = EchoServer::start(Arc::new(sc));
+        let mut args = cli_args(&fx, &server);
+        args.push(priority(client_v, None, None));
+        let run = gnutls_cli(&args, HELLO_QUIT, Some("bye"), fx.dir.path(), CLI_TIMEOUT);
+        let report = server.reports(1);
+        let result = match report
+            .as_ref()
+            .map(|r| r.first().and_then(|r| r.error.clone()))
+        {
+            Ok(Some(e)) if !run.success() && e.contains("protocol_version") => Ok(e),
+            r => Err(format!(
+                "not refused with protocol_version: {r:?}\n{}",
+                run.report()
+            )),
+        };
+        m.record(
+            DIR,
+            p.name(),
+            format!(
+                "{}-only gnutls-cli, {}-only tlskit",
+                client_v.name(),
+                server_v.name()
+            ),
+            result,
+        );
+    }
+    finish(m, "gnutls-cli → tlskit server: refusals");
+}
