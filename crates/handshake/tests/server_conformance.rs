@@ -564,3 +564,47 @@ fn sslv2_compatible_hello_is_refused_cleanly() {
         "{answer:?}"
     );
 }
+
+#[test]
+fn alpn_rules() {
+    const ALPN: u16 = 16;
+    const NO_APPLICATION_PROTOCOL: u8 = 120;
+    let pki = Pki::new();
+    let mut config = server_config(provider(), &pki.server(KeyKind::EcdsaP256));
+    config.common.alpn_protocols = vec![b"h2".to_vec()];
+    let config = Arc::new(config);
+    let alpn = |names: &[&[u8]]| {
+        let mut list = Vec::new();
+        for name in names {
+            list.push(name.len() as u8);
+            list.extend_from_slice(name);
+        }
+        let mut out = (list.len() as u16).to_be_bytes().to_vec();
+        out.extend_from_slice(&list);
+        out
+    };
+    for hello in [Hello::tls13(), Hello::tls12()] {
+        let expected = if hello.extensions.iter().any(|(t, _)| *t == KEY_SHARE) {
+            TLS13
+        } else {
+            TLS12
+        };
+        // RFC 7301 §3.2: nothing in common → no_application_protocol.
+        let probe_hello = hello.clone().with(ALPN, alpn(&[b"http/1.1"]));
+        assert_eq!(
+            probe_with(config.clone(), &hello_record(&probe_hello)),
+            Answer::Alert(NO_APPLICATION_PROTOCOL)
+        );
+        // An empty protocol name does not decode (`opaque ProtocolName<1..2^8-1>`).
+        let probe_hello = hello.clone().with(ALPN, alpn(&[b"h2", b""]));
+        assert_eq!(
+            probe_with(config.clone(), &hello_record(&probe_hello)),
+            Answer::Alert(DECODE_ERROR)
+        );
+        let probe_hello = hello.clone().with(ALPN, alpn(&[b"http/1.1", b"h2"]));
+        assert_eq!(
+            probe_with(config.clone(), &hello_record(&probe_hello)),
+            expected
+        );
+    }
+}
