@@ -723,9 +723,20 @@ struct Session {
 
 impl Session {
     fn run(fx: &Fixture, server: &EchoServer, extra: &[String], connections: usize) -> Self {
+        Self::run_input(fx, server, extra, HELLO_QUIT, connections)
+    }
+
+    /// As [`Session::run`], typing `input` (which must end with `quit\n`).
+    fn run_input(
+        fx: &Fixture,
+        server: &EchoServer,
+        extra: &[String],
+        input: &[u8],
+        connections: usize,
+    ) -> Self {
         let mut args = cli_args(fx, server);
         args.extend_from_slice(extra);
-        let run = gnutls_cli(&args, HELLO_QUIT, Some("bye"), fx.dir.path(), CLI_TIMEOUT);
+        let run = gnutls_cli(&args, input, Some("bye"), fx.dir.path(), CLI_TIMEOUT);
         let reports = server.reports(connections);
         Session { run, reports }
     }
@@ -1107,4 +1118,204 @@ fn gnutls_cli_to_tlskit_server_refusals() {
         );
     }
     finish(m, "gnutls-cli → tlskit server: refusals");
+}
+
+// ---------------------------------------------------------------------------------------
+// Application data and KeyUpdate, both directions
+// ---------------------------------------------------------------------------------------
+
+/// The trace line of a KeyUpdate followed (either side).
+const PEER_UPDATED: &str = "peer updated its traffic keys";
+
+/// `n` bytes of printable text in 64-byte lines (no `\r`, never starting with `**`, which
+/// gnutls-serv's echo mode would take for a command).
+fn text_bytes(n: usize) -> Vec<u8> {
+    (0..n)
+        .map(|i| match i % 64 {
+            63 => b'\n',
+            j => b'a' + ((i / 64 + j) % 26) as u8,
+        })
+        .collect()
+}
+
+/// tlskit client → `gnutls-serv --echo`: `data` up in one write (several full records),
+/// read back in full; in TLS 1.3 with a KeyUpdate (update_requested) between two halves,
+/// which GnuTLS must answer with its own. Returns a summary.
+fn echo_through_gnutls(
+    config: &Arc<ClientConfig>,
+    addr: SocketAddr,
+    data: &[u8],
+    key_update: bool,
+) -> Result<String, String> {
+    let lines = Arc::new(Mutex::new(Vec::<String>::new()));
+    let sink = {
+        let lines = lines.clone();
+        TraceSink::new(move |l| {
+            if let Ok(mut v) = lines.lock() {
+                v.push(l.to_string());
+            }
+        })
+    };
+    let sock =
+        TcpStream::connect_timeout(&addr, STEP_TIMEOUT).map_err(|e| format!("connect: {e}"))?;
+    sock.set_read_timeout(Some(STEP_TIMEOUT))
+        .map_err(|e| e.to_string())?;
+    sock.set_write_timeout(Some(STEP_TIMEOUT))
+        .map_err(|e| e.to_string())?;
+    let conn = ClientConnection::with_trace(config.clone(), "localhost", Some(sink))
+        .map_err(|e| format!("ClientConnection::new: {e}"))?;
+    let mut stream = Stream::new(conn, sock);
+    stream.handshake().map_err(|e| format!("handshake: {e}"))?;
+    let half = data.len() / 2;
+    let mut echoed = Vec::with_capacity(data.len());
+    let mut buf = vec![0u8; 32 * 1024];
+    for (i, part) in [&data[..half], &data[half..]].into_iter().enumerate() {
+        if key_update && i == 1 {
+            stream
+                .conn
+                .refresh_traffic_keys()
+                .map_err(|e| format!("KeyUpdate: {e}"))?;
+        }
+        stream
+            .write_all(part)
+            .and_then(|()| stream.flush())
+            .map_err(|e| format!("write: {e}"))?;
+        let want = echoed.len() + part.len();
+        while echoed.len() < want {
+            match stream.read(&mut buf) {
+                Ok(0) => return Err(format!("closed after {} echoed bytes", echoed.len())),
+                Ok(n) => echoed.extend_from_slice(&buf[..n]),
+                Err(e) => return Err(format!("read after {} bytes: {e}", echoed.len())),
+            }
+        }
+    }
+    let _ = stream.close();
+    if echoed != data {
+        return Err(format!("echo differs ({} bytes back)", echoed.len()));
+    }
+    let trace = lines.lock().map(|v| v.clone()).unwrap_or_default();
+    let count = |needle: &str| trace.iter().filter(|l| l.contains(needle)).count();
+    let (sent, received) = (
+        count("Client → Server: KeyUpdate"),
+        count("Server → Client: KeyUpdate"),
+    );
+    let want = usize::from(key_update);
+    if sent != want || received != want || count(PEER_UPDATED) != want {
+        return Err(format!(
+            "KeyUpdate sent {sent}, received {received}, expected {want} each\n{}",
+            trace.join("\n")
+        ));
+    }
+    let n = stream.conn.negotiated();
+    Ok(format!(
+        "{} B echoed, {}{}",
+        data.len(),
+        n.suite.map_or("?", |s| s.name),
+        if key_update {
+            ", KeyUpdate answered"
+        } else {
+            ""
+        }
+    ))
+}
+
+#[test]
+fn application_data_and_key_update_both_ways() {
+    let fx = Fixture::new("gnutls-data");
+    let mut m = Matrix::default();
+    let data = text_bytes(96 * 1024);
+
+    // tlskit client → gnutls-serv --echo.
+    const C2S: &str = "tlskit → gnutls-serv";
+    let mut args = fx.server(KeyKind::EcdsaP256).args();
+    args.extend(["--echo".to_string(), "--disable-client-cert".to_string()]);
+    let server = GnutlsServer::start(&args, fx.dir.path());
+    for p in tlskit_providers::all() {
+        for v in VERSIONS {
+            let cc = Arc::new(client_for(p, &fx, v));
+            let result = echo_through_gnutls(&cc, server.addr(), &data, false)
+                .map_err(|e| format!("{e}\n{}", server.diagnostics()));
+            m.record(
+                C2S,
+                p.name(),
+                format!("96 KiB echoed, {}", v.name()),
+                result,
+            );
+        }
+        let cc = Arc::new(client_for(p, &fx, ProtocolVersion::Tls13));
+        let result = echo_through_gnutls(&cc, server.addr(), &data, true)
+            .map_err(|e| format!("{e}\n{}", server.diagnostics()));
+        m.record(
+            C2S,
+            p.name(),
+            "KeyUpdate requested by tlskit, TLSv1.3",
+            result,
+        );
+    }
+    drop(server);
+
+    // gnutls-cli → tlskit echo server.
+    const S2C: &str = "gnutls-cli → tlskit";
+    let lines = 2000;
+    let mut bulk: Vec<u8> = (0..lines)
+        .flat_map(|i| format!("line {i:05} {}\n", "x".repeat(60)).into_bytes())
+        .collect();
+    bulk.extend_from_slice(b"quit\n");
+    for p in tlskit_providers::all() {
+        let server = EchoServer::start_traced(Arc::new(server_for(p, &fx, KeyKind::EcdsaP256)));
+        for v in VERSIONS {
+            let s = Session::run_input(&fx, &server, &[priority(v, None, None)], &bulk, 1);
+            let result = s.data_report().and_then(|r| {
+                let echoed = s.run.stdout.matches("echo: line ").count();
+                if s.run.success() && r.lines.len() == lines + 1 && echoed == lines {
+                    Ok(format!("{} B up, {lines} lines echoed", bulk.len()))
+                } else {
+                    Err(format!(
+                        "tlskit got {} lines, gnutls-cli {echoed} echoes\n{}",
+                        r.lines.len(),
+                        s.run.report()
+                    ))
+                }
+            });
+            m.record(
+                S2C,
+                p.name(),
+                format!("{lines} lines echoed, {}", v.name()),
+                result,
+            );
+        }
+        // KeyUpdate from GnuTLS (inline commands): ^rekey^ asks tlskit to update too,
+        // ^rekey1^ does not; data flows after each.
+        let input = b"one\n^rekey^\ntwo\n^rekey1^\nthree\nquit\n";
+        let extra = [
+            priority(ProtocolVersion::Tls13, None, None),
+            "--inline-commands".to_string(),
+        ];
+        let s = Session::run_input(&fx, &server, &extra, input, 1);
+        let result = s.data_report().and_then(|r| {
+            let followed = r.trace.iter().filter(|l| l.contains(PEER_UPDATED)).count();
+            let sent = r
+                .trace
+                .iter()
+                .filter(|l| l.contains("Server → Client: KeyUpdate"))
+                .count();
+            let rekeyed = s.run.stdout.matches("Rekey was completed").count();
+            let ok = r.lines == [&b"one"[..], b"two", b"three", b"quit"]
+                && s.run.stdout.contains("echo: three")
+                && (followed, sent, rekeyed) == (2, 1, 2);
+            if ok {
+                Ok("two KeyUpdates followed, the requested one answered".to_string())
+            } else {
+                Err(format!(
+                    "tlskit followed {followed}, sent {sent}; gnutls-cli rekeyed {rekeyed}; \
+                     lines {:?}\n{}\n{}",
+                    r.lines,
+                    r.trace.join("\n"),
+                    s.run.report()
+                ))
+            }
+        });
+        m.record(S2C, p.name(), "KeyUpdate from gnutls-cli, TLSv1.3", result);
+    }
+    finish(m, "application data and KeyUpdate, both directions");
 }
