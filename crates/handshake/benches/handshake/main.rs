@@ -18,7 +18,9 @@
 //! whose payload is 64-byte aligned, no connection buffers); and a raw AEAD seal + open of
 //! the same 16 KiB in place through the backend's `AeadKey`. `..._record_layer_record_aligned`
 //! is the record layer with the record (not its payload) on a 64-byte boundary, to show what
-//! payload alignment is worth per backend.
+//! payload alignment is worth per backend. `raw_aead_seal_open_plus_4_copies` adds to the
+//! raw AEAD the four 16 KiB copies a copy-in/copy-out connection API makes (writer,
+//! write_tls, read_tls, reader): the floor for the connection entries.
 //!
 //! Entries measured minutes apart on a shared machine drift by more than the margins the
 //! targets ask about; the `handshake_paired` bench measures the ratios with interleaved
@@ -105,6 +107,8 @@ fn bulk(c: &mut Criterion) {
         }
         let work = workloads::raw_aead(provider);
         bench_bulk(&mut group, &stack, "raw_aead_seal_open", work);
+        let work = workloads::raw_aead_with_copies(provider);
+        bench_bulk(&mut group, &stack, "raw_aead_seal_open_plus_4_copies", work);
     }
     for (case, connection, _) in versions {
         bench_bulk(

@@ -331,3 +331,68 @@ pub(crate) fn raw_aead(provider: &'static dyn CryptoProvider) -> Box<dyn Bulk> {
         tag: [0u8; 16],
     })
 }
+
+/// The floor of a copy-in/copy-out connection API over an in-place AEAD: the raw AEAD
+/// seal + open of [`BULK_LEN`] bytes plus the four copies the connection path cannot avoid
+/// (`writer()` into the send buffer, `write_tls` out of it, `read_tls` into the receive
+/// buffer, `reader()` out of it), with the sealed and opened bytes 64-byte aligned as the
+/// connection places them. No headers, no record layer, no state.
+struct RawAeadWithCopies {
+    seal_key: Box<dyn AeadKey>,
+    open_key: Box<dyn AeadKey>,
+    data: Vec<u8>,
+    send: Vec<u8>,
+    send_at: usize,
+    wire: Vec<u8>,
+    recv: Vec<u8>,
+    recv_at: usize,
+    out: Vec<u8>,
+    tag: [u8; 16],
+}
+
+impl Bulk for RawAeadWithCopies {
+    fn run(&mut self) {
+        let nonce = [7u8; 12];
+        let aad = [0x17, 0x03, 0x03, 0x40, 0x11];
+        let send = &mut self.send[self.send_at..self.send_at + BULK_LEN];
+        send.copy_from_slice(black_box(&self.data));
+        self.seal_key
+            .seal_in_place(&nonce, &aad, send, &mut self.tag)
+            .expect("seal");
+        self.wire.clear();
+        self.wire.extend_from_slice(send);
+        let recv = &mut self.recv[self.recv_at..self.recv_at + BULK_LEN];
+        recv.copy_from_slice(&self.wire);
+        self.open_key
+            .open_in_place(&nonce, &aad, recv, &self.tag)
+            .expect("open");
+        self.out.copy_from_slice(recv);
+        black_box(&mut self.out);
+    }
+}
+
+/// Raw AES-128-GCM seal + open of [`BULK_LEN`] bytes plus the connection API's four
+/// copies, on `provider`; checked.
+pub(crate) fn raw_aead_with_copies(provider: &'static dyn CryptoProvider) -> Box<dyn Bulk> {
+    let aead = provider
+        .aead(AeadAlgorithm::Aes128Gcm)
+        .expect("AES-128-GCM");
+    let aligned = |buf: &Vec<u8>| (64 - buf.as_ptr() as usize % 64) % 64;
+    let send = vec![0u8; BULK_LEN + 64];
+    let recv = vec![0u8; BULK_LEN + 64];
+    let mut work = RawAeadWithCopies {
+        seal_key: aead.new_key(&[0x42; 16]).expect("key"),
+        open_key: aead.new_key(&[0x42; 16]).expect("key"),
+        data: vec![0x5au8; BULK_LEN],
+        send_at: aligned(&send),
+        send,
+        wire: Vec::with_capacity(BULK_LEN),
+        recv_at: aligned(&recv),
+        recv,
+        out: vec![0u8; BULK_LEN],
+        tag: [0u8; 16],
+    };
+    work.run();
+    assert_eq!(work.out, work.data);
+    Box::new(work)
+}

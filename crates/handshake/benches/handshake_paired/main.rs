@@ -224,6 +224,10 @@ fn main() {
             format!("{stack} raw AEAD"),
             bulk(workloads::raw_aead(provider)),
         ));
+        contenders.push(Contender::new(
+            format!("{stack} raw AEAD + 4 copies"),
+            bulk(workloads::raw_aead_with_copies(provider)),
+        ));
     }
     for case in [Case::Tls12Full, Case::Tls13Full] {
         let v = if case == Case::Tls12Full {
@@ -248,12 +252,21 @@ fn main() {
     for c in &contenders {
         let backend = c.name.split(' ').next().unwrap_or_default();
         let raw = format!("{backend} raw AEAD");
-        let vs_raw = if c.name.ends_with("raw AEAD") || backend == "rustls-ring" {
+        let vs_raw = if c.name == raw || backend == "rustls-ring" {
             "–".to_string()
         } else {
             ratio_cell(find(&raw), c, |s| s.0)
         };
         println!("| {} | {} | {} |", c.name, time_cell(c, |s| s.0), vs_raw);
+    }
+    println!("\n| connection path vs its floor (raw AEAD + 4 copies of 16 KiB), throughput ratio | TLS 1.2 | TLS 1.3 |");
+    println!("|---|---:|---:|");
+    for provider in tlskit_providers::all() {
+        let stack = format!("tlskit-{}", provider.name());
+        let floor = find(&format!("{stack} raw AEAD + 4 copies"));
+        let cell =
+            |v: &str| ratio_cell(floor, find(&format!("{stack} TLS {v} connection")), |s| s.0);
+        println!("| {stack} | {} | {} |", cell("1.2"), cell("1.3"));
     }
     for v in ["1.2", "1.3"] {
         let tlskit = find(&format!("tlskit-ring TLS {v} connection"));
