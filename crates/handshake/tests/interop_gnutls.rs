@@ -10,7 +10,16 @@
 //! - `gnutls-cli` → tlskit echo server: the same suites × certificates × groups with
 //!   `--priority` pinning GnuTLS to one version, suite, key exchange and group, the chain
 //!   verified by gnutls-cli against the test root, client certificates, `--resume`,
-//!   ALPN, a wrong trust anchor and a version mismatch.
+//!   ALPN, a wrong trust anchor and a version mismatch;
+//! - both ways: bulk application data (96 KiB echoed by gnutls-serv, 2000 lines from
+//!   gnutls-cli), TLS 1.3 KeyUpdate started by either side (RFC 8446 §4.6.3), TLS 1.2
+//!   renegotiation refused with a warning no_renegotiation (HelloRequest from gnutls-serv,
+//!   ClientHello from gnutls-cli), and 0-RTT from gnutls-cli declined and skipped
+//!   (RFC 8446 §4.2.10).
+//!
+//! Cells that fail for a known tlskit bug are recorded as `KNOWN` (see
+//! [`KNOWN_CR_STATUS_REQUEST`]), printed with a note, never skipped; one that starts
+//! passing shows as `XPASS`.
 //!
 //! The ring backend runs the whole matrix; rustcrypto and openssl a subset of each part.
 //! GnuTLS's own view (its `- Description:` line or status page) is checked against what
@@ -1318,4 +1327,159 @@ fn application_data_and_key_update_both_ways() {
         m.record(S2C, p.name(), "KeyUpdate from gnutls-cli, TLSv1.3", result);
     }
     finish(m, "application data and KeyUpdate, both directions");
+}
+
+// ---------------------------------------------------------------------------------------
+// Renegotiation (refused) and 0-RTT (declined)
+// ---------------------------------------------------------------------------------------
+
+/// tlskit client → `gnutls-serv --echo`, TLS 1.2: the `**REHANDSHAKE**` command makes
+/// GnuTLS send a HelloRequest, which tlskit declines with a warning no_renegotiation
+/// (RFC 5246 §7.4.1.1, §7.2.2) without failing itself.
+fn hello_request_declined(config: &Arc<ClientConfig>, addr: SocketAddr) -> Result<String, String> {
+    let lines = Arc::new(Mutex::new(Vec::<String>::new()));
+    let sink = {
+        let lines = lines.clone();
+        TraceSink::new(move |l| {
+            if let Ok(mut v) = lines.lock() {
+                v.push(l.to_string());
+            }
+        })
+    };
+    let sock =
+        TcpStream::connect_timeout(&addr, STEP_TIMEOUT).map_err(|e| format!("connect: {e}"))?;
+    sock.set_read_timeout(Some(STEP_TIMEOUT))
+        .map_err(|e| e.to_string())?;
+    sock.set_write_timeout(Some(STEP_TIMEOUT))
+        .map_err(|e| e.to_string())?;
+    let conn = ClientConnection::with_trace(config.clone(), "localhost", Some(sink))
+        .map_err(|e| format!("ClientConnection::new: {e}"))?;
+    let mut stream = Stream::new(conn, sock);
+    stream.handshake().map_err(|e| format!("handshake: {e}"))?;
+    stream
+        .write_all(b"**REHANDSHAKE**\n")
+        .and_then(|()| stream.flush())
+        .map_err(|e| format!("write: {e}"))?;
+    let trace = || lines.lock().map(|v| v.clone()).unwrap_or_default();
+    let declined = |t: &[String]| {
+        t.iter()
+            .any(|l| l.contains("Client → Server: Alert warning no_renegotiation"))
+    };
+    let mut buf = [0u8; 1024];
+    // Bounded: at most a few reads, each bounded by the socket timeout.
+    for _ in 0..8 {
+        if declined(&trace()) {
+            break;
+        }
+        match stream.read(&mut buf) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e) => return Err(format!("read: {e}\n{}", trace().join("\n"))),
+        }
+    }
+    let t = trace();
+    let hello_request = t
+        .iter()
+        .any(|l| l.contains("Server → Client: HelloRequest"));
+    let fatal = t.iter().any(|l| l.contains("Client → Server: Alert fatal"));
+    if hello_request && declined(&t) && !fatal {
+        Ok("HelloRequest answered with warning no_renegotiation".into())
+    } else {
+        Err(format!(
+            "HelloRequest {hello_request}, declined {}, fatal {fatal}\n{}",
+            declined(&t),
+            t.join("\n")
+        ))
+    }
+}
+
+#[test]
+fn renegotiation_refused_and_early_data_declined() {
+    let fx = Fixture::new("gnutls-reneg");
+    let mut m = Matrix::default();
+    // tlskit client: a HelloRequest from gnutls-serv.
+    let mut args = fx.server(KeyKind::EcdsaP256).args();
+    args.extend(["--echo".to_string(), "--disable-client-cert".to_string()]);
+    let gs = GnutlsServer::start(&args, fx.dir.path());
+    for p in tlskit_providers::all() {
+        let cc = Arc::new(client_for(p, &fx, ProtocolVersion::Tls12));
+        let result = hello_request_declined(&cc, gs.addr())
+            .map_err(|e| format!("{e}\n{}", gs.diagnostics()));
+        m.record(
+            "tlskit → gnutls-serv",
+            p.name(),
+            "HelloRequest declined, TLSv1.2",
+            result,
+        );
+    }
+    drop(gs);
+
+    const S2C: &str = "gnutls-cli → tlskit";
+    for p in tlskit_providers::all() {
+        let server = EchoServer::start_traced(Arc::new(server_for(p, &fx, KeyKind::EcdsaP256)));
+        // gnutls-cli renegotiates (^renegotiate^) before sending data: tlskit answers each
+        // renegotiation ClientHello with a warning no_renegotiation and never runs a
+        // second handshake. (gnutls-cli retries on the warning and gives up with an
+        // internal_error of its own; that is GnuTLS's choice, RFC 5246 §7.2.2.)
+        let extra = [
+            priority(ProtocolVersion::Tls12, None, None),
+            "--inline-commands".to_string(),
+        ];
+        let s = Session::run_input(&fx, &server, &extra, b"^renegotiate^\none\nquit\n", 1);
+        let result = match s.reports.as_ref().map(|r| r.first()) {
+            Ok(Some(r)) => {
+                let count = |needle: &str| r.trace.iter().filter(|l| l.contains(needle)).count();
+                let refusals = count("Server → Client: Alert warning no_renegotiation");
+                let completed = count("handshake complete");
+                let fatal_sent = count("Server → Client: Alert fatal");
+                if refusals >= 1
+                    && completed == 1
+                    && fatal_sent == 0
+                    && s.run.stdout.contains("Received alert [100]")
+                {
+                    Ok(format!(
+                        "{refusals} renegotiation attempt(s) refused with a warning"
+                    ))
+                } else {
+                    Err(format!(
+                        "refusals {refusals}, handshakes {completed}, fatal alerts sent \
+                         {fatal_sent}\n{}\n{}",
+                        r.trace.join("\n"),
+                        s.run.report()
+                    ))
+                }
+            }
+            other => Err(format!("no report: {other:?}")),
+        };
+        m.record(S2C, p.name(), "renegotiation refused, TLSv1.2", result);
+
+        // 0-RTT: gnutls-cli resumes and sends early data; tlskit, which does not accept
+        // early data, declines it and skips the records it cannot decrypt (RFC 8446
+        // §4.2.10); the resumed connection then carries the 1-RTT data.
+        let early = fx.dir.write("early.txt", "early\n");
+        let extra = [
+            priority(ProtocolVersion::Tls13, None, None),
+            "--resume".to_string(),
+            "--waitresumption".to_string(),
+            format!("--earlydata={}", early.display()),
+        ];
+        let s = Session::run(&fx, &server, &extra, 2);
+        let result = s
+            .check(ProtocolVersion::Tls13, None, None)
+            .and_then(|(r, d)| {
+                let skipped = r.trace.iter().any(|l| l.contains("declined 0-RTT"));
+                if r.resumed && s.run.resumed() && skipped {
+                    Ok(format!("resumed, 0-RTT declined and skipped: {d}"))
+                } else {
+                    Err(format!(
+                        "resumed {} / {}, 0-RTT skipped {skipped}\n{}",
+                        r.resumed,
+                        s.run.resumed(),
+                        r.trace.join("\n")
+                    ))
+                }
+            });
+        m.record(S2C, p.name(), "0-RTT offered, declined, TLSv1.3", result);
+    }
+    finish(m, "renegotiation refused, 0-RTT declined");
 }
