@@ -28,6 +28,7 @@ mod error;
 mod extensions;
 mod name;
 mod name_constraints;
+mod ocsp;
 pub mod oid;
 mod profile;
 mod server_name;
@@ -47,6 +48,9 @@ pub use extensions::{
 };
 pub use name::{Attribute, DistinguishedName, GeneralName, GeneralNameKind, GeneralNames};
 pub use name_constraints::DEFAULT_NAME_CONSTRAINT_BUDGET;
+pub use ocsp::{
+    verify_ocsp_response, OcspError, OcspIssuer, OcspOptions, OcspStatus, OcspVerified,
+};
 pub use server_name::{DnsName, InvalidName, ServerName};
 pub use time::{parse_time, UnixTime};
 pub use verifier::{

@@ -126,6 +126,24 @@ fn digits(bytes: &[u8], what: &'static str) -> Result<u32, DerError> {
 /// years 50–99 are 19YY and 00–49 are 20YY; dates through 2049 MUST be UTCTime, so a
 /// GeneralizedTime before 2050 is rejected (the "2050 rule").
 pub fn parse_time(tag: u8, value: &[u8], what: &'static str) -> Result<UnixTime, DerError> {
+    parse_time_profiled(tag, value, what, true)
+}
+
+/// A `GeneralizedTime` in the RFC 5280 form (`YYYYMMDDHHMMSSZ`) for any year: OCSP
+/// (RFC 6960 §4.2.2.1) uses GeneralizedTime throughout, without the 2050 rule.
+pub(crate) fn parse_generalized_time(
+    value: &[u8],
+    what: &'static str,
+) -> Result<UnixTime, DerError> {
+    parse_time_profiled(tag::GENERALIZED_TIME, value, what, false)
+}
+
+fn parse_time_profiled(
+    tag: u8,
+    value: &[u8],
+    what: &'static str,
+    rule_2050: bool,
+) -> Result<UnixTime, DerError> {
     let (year, rest) = match tag {
         tag::UTC_TIME => {
             if value.len() != 13 {
@@ -141,7 +159,7 @@ pub fn parse_time(tag: u8, value: &[u8], what: &'static str) -> Result<UnixTime,
             }
             let (yyyy, rest) = value.split_at_checked(4).ok_or(DerError(what))?;
             let year = i64::from(digits(yyyy, what)?);
-            if year < 2050 {
+            if rule_2050 && year < 2050 {
                 return Err(DerError(what));
             }
             (year, rest)

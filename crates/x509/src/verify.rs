@@ -591,7 +591,7 @@ impl<'a> Builder<'a, '_> {
 
 /// Verifies `signature` over `message` by the key in `spki` with the algorithm named by
 /// the AlgorithmIdentifier `algorithm`.
-fn verify_signed(
+pub(crate) fn verify_signed(
     provider: &dyn CryptoProvider,
     spki: &[u8],
     algorithm: &[u8],
