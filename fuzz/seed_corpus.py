@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Writes seed corpora under fuzz/corpus/<target>/ from the tlskit-wire test fixtures
-(RFC 8448 messages and records, captured openssl/curl streams). Run from fuzz/."""
+(RFC 8448 messages and records, captured openssl/curl streams), plus, for the connection
+targets, real client and server streams and complete tlskit flights (`examples/gen_seeds.rs`,
+built and run here unless --no-tlskit). Run from fuzz/. Deterministic: same files every run."""
 import os
+import subprocess
+import sys
 
 BASE = "../crates/wire/testdata"
 msgs = []
@@ -34,6 +38,12 @@ for f in sorted(os.listdir(BASE + "/captures")):
         l = int.from_bytes(hs[j + 1 : j + 4], "big")
         msgs.append(("msg", hs[j : j + 4 + l]))
         j += 4 + l
+
+
+def put_named(target, name, data):
+    d = f"corpus/{target}"
+    os.makedirs(d, exist_ok=True)
+    open(f"{d}/{name}", "wb").write(data)
 
 
 def put(target, data, n):
@@ -69,3 +79,41 @@ for t, bodies in by_type.items():
             put(target, bytes([3]) + b[2:] if target == "extensions" else b, k)
 put("alert_ccs", bytes([2, 40]), 0)
 put("alert_ccs", bytes([1]), 1)
+
+
+# server_connection: byte 0 = chunk size (bits 0-4) | HRR (bit 5) | client auth (6) | ALPN (7),
+# then a client's stream. Real clients: openssl s_client and curl, TLS 1.2 and 1.3 (their
+# ClientHello is plaintext and reaches the server's hello processing; what follows was
+# encrypted for another server and ends in bad_record_mac or a Finished mismatch).
+# client_connection: byte 0 = chunk size (bits 0-5) | ALPN (6) | client cert (7), then a
+# server's stream: OpenSSL s_server flights (TLS 1.2 with and without CertificateRequest,
+# TLS 1.3); they answer another ClientHello, so they exercise parsing up to the first check
+# that binds the flight to our hello.
+for k, f in enumerate(sorted(os.listdir(BASE + "/captures"))):
+    if not f.endswith(".hex"):
+        continue
+    s = bytes.fromhex(open(BASE + "/captures/" + f).read().strip())
+    name = f[: -len(".hex")]
+    if f.endswith(".client.hex"):
+        for i, first in enumerate([31, 0x40 | 7, 0x80 | 0x20 | 15]):
+            put_named("server_connection", f"{name}-{i}", bytes([first]) + s)
+    else:
+        for i, first in enumerate([63, 0x40 | 15, 0x80 | 3]):
+            put_named("client_connection", f"{name}-{i}", bytes([first]) + s)
+
+# handshake_mitm: [options, direction | op << 1, k, param, mask, bytes...]. One seed per
+# option set and operation, aimed at early records (see handshake_mitm.rs for the layout).
+n = 0
+for opts in [0, 1, 2, 3, 4, 8, 10, 16, 17, 32, 33, 34, 64, 65, 14, 46]:
+    for op in range(8):
+        for direction in (0, 1):
+            k = (n * 3) % 5
+            param = [21, 22, 23, 20, 5, 9, 40, 1][(n + op) % 8]
+            payload = bytes([2, 40]) if op == 5 and param == 21 else bytes([1, 0, 0, 4, 0, 0, 0, 0])
+            put_named("handshake_mitm", f"mitm-{opts:02x}-{op}-{direction}",
+                      bytes([opts, direction | op << 1, k, param, 0x80]) + payload)
+            n += 1
+
+if "--no-tlskit" not in sys.argv:
+    # Complete tlskit flights (deterministic provider and PKI shared with the targets).
+    subprocess.run(["cargo", "run", "--quiet", "--release", "--example", "gen_seeds"], check=True)
