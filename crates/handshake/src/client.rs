@@ -14,10 +14,10 @@ use tlskit_crypto::{ActiveKeyExchange, Digest, NamedGroup};
 use tlskit_keyschedule::tls13::{EarlySecret, Kdf, PskKind};
 use tlskit_keyschedule::{HandshakeHashBuffer, TranscriptHash};
 use tlskit_wire::{
-    AlertDescription, CipherSuite as WireSuite, ClientHello, Compression, EcPointFormat, Extension,
-    ExtensionType, Extensions, HandshakeMessage, KeyShareEntry, List, NamedGroup as WireGroup,
-    OfferedPsks, ProtocolName, ProtocolVersion as WireVersion, PskBinder, PskIdentity,
-    PskKeyExchangeMode, Random, ServerHello, ServerName, ServerNameType, SessionId,
+    AlertDescription, CertificateStatusRequest, CipherSuite as WireSuite, ClientHello, Compression,
+    EcPointFormat, Extension, ExtensionType, Extensions, HandshakeMessage, KeyShareEntry, List,
+    NamedGroup as WireGroup, OfferedPsks, ProtocolName, ProtocolVersion as WireVersion, PskBinder,
+    PskIdentity, PskKeyExchangeMode, Random, ServerHello, ServerName, ServerNameType, SessionId,
     SignatureScheme as WireScheme,
 };
 
@@ -141,6 +141,13 @@ pub(crate) fn encode_client_hello(
     exts.push(Extension::SignatureAlgorithms(List::new(&schemes)));
     if !alpn.is_empty() {
         exts.push(Extension::Alpn(List::new(&alpn)));
+    }
+    // RFC 6066 §8: ask for a stapled OCSP response when the verifier checks one.
+    if config.verifier.requests_ocsp_staple() {
+        exts.push(Extension::StatusRequest(CertificateStatusRequest::Ocsp {
+            responder_id_list: List::new(&[]),
+            request_extensions: &[],
+        }));
     }
     if offer12 {
         exts.push(Extension::EcPointFormats(List::new(&point_formats)));
@@ -405,7 +412,8 @@ fn handle_server_hello12(
                 | ExtensionType::EXTENDED_MASTER_SECRET
                 | ExtensionType::RENEGOTIATION_INFO
         ) || (t == ExtensionType::SESSION_TICKET && offer.sent_ticket12)
-            || (t == ExtensionType::ALPN && !offer.config.common.alpn_protocols.is_empty());
+            || (t == ExtensionType::ALPN && !offer.config.common.alpn_protocols.is_empty())
+            || (t == ExtensionType::STATUS_REQUEST && offer.config.verifier.requests_ocsp_staple());
         if !offered {
             return Err(Error::fatal(
                 AlertDescription::UnsupportedExtension,
@@ -426,6 +434,8 @@ fn handle_server_hello12(
         .contains(ExtensionType::EXTENDED_MASTER_SECRET);
     let alpn = checked_alpn(&offer.config, &sh.extensions)?;
     let ticket_expected = sh.extensions.contains(ExtensionType::SESSION_TICKET);
+    // RFC 6066 §8: the ack means a CertificateStatus may follow the Certificate.
+    let status_expected = sh.extensions.contains(ExtensionType::STATUS_REQUEST);
     let echo = sh.legacy_session_id_echo.0.to_vec();
     let hash = core
         .provider
@@ -468,6 +478,7 @@ fn handle_server_hello12(
         ems,
         session_id: echo.clone(),
         ticket_expected,
+        status_expected,
     };
     // Resumption: the server echoed the id we offered (RFC 5246 §7.4.1.3).
     if let Some(session) = resuming12 {

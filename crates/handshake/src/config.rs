@@ -18,6 +18,9 @@ pub struct CertifiedKey {
     pub chain: Vec<Vec<u8>>,
     /// The leaf's private key.
     pub key: Arc<dyn SigningKey>,
+    /// A DER OCSPResponse for the leaf, stapled for clients that send status_request
+    /// (RFC 6066 §8, RFC 8446 §4.4.2.1). Refreshing it is the application's job.
+    pub ocsp: Option<Vec<u8>>,
 }
 
 impl fmt::Debug for CertifiedKey {
@@ -25,6 +28,7 @@ impl fmt::Debug for CertifiedKey {
         f.debug_struct("CertifiedKey")
             .field("chain_len", &self.chain.len())
             .field("key", &self.key.key_type())
+            .field("ocsp", &self.ocsp.as_ref().map(|r| r.len()))
             .finish()
     }
 }
@@ -47,7 +51,18 @@ impl CertifiedKey {
         let key = provider
             .load_signing_key(&key_der)
             .map_err(|e| Error::Config(format!("private key: {e}")))?;
-        Ok(CertifiedKey { chain, key })
+        Ok(CertifiedKey {
+            chain,
+            key,
+            ocsp: None,
+        })
+    }
+
+    /// Staples `response` (a DER OCSPResponse for the leaf) to handshakes whose client
+    /// asks for it.
+    pub fn with_ocsp(mut self, response: Vec<u8>) -> Self {
+        self.ocsp = Some(response);
+        self
     }
 }
 

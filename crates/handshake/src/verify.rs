@@ -21,6 +21,41 @@ pub trait ServerCertVerifier: Send + Sync + fmt::Debug {
         server_name: &str,
         now: u64,
     ) -> Result<(), Error>;
+
+    /// Whether the client asks the server to staple an OCSP response (status_request,
+    /// RFC 6066 §8; RFC 8446 §4.4.2.1).
+    fn requests_ocsp_staple(&self) -> bool {
+        false
+    }
+
+    /// As [`ServerCertVerifier::verify_server_cert`], with the DER OCSPResponse the server
+    /// stapled for its leaf, if any. The default ignores the staple.
+    fn verify_server_cert_stapled(
+        &self,
+        end_entity: &[u8],
+        intermediates: &[&[u8]],
+        server_name: &str,
+        ocsp_response: Option<&[u8]>,
+        now: u64,
+    ) -> Result<(), Error> {
+        let _ = ocsp_response;
+        self.verify_server_cert(end_entity, intermediates, server_name, now)
+    }
+}
+
+/// What a [`WebPkiServerVerifier`] does with OCSP stapling (RFC 6066 §8, RFC 6960).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum OcspPolicy {
+    /// Do not ask for staples; ignore any.
+    Ignore,
+    /// Ask for a staple and check it when the server sends one: a revoked leaf is
+    /// `certificate_revoked`; an invalid, stale or unknown-status response is
+    /// `bad_certificate_status_response`. No staple is fine. The default.
+    #[default]
+    IfStapled,
+    /// As `IfStapled`, and a server that staples nothing is refused
+    /// (`bad_certificate_status_response`): "must staple" for every server.
+    Required,
 }
 
 /// Checks a client's certificate chain.
@@ -70,6 +105,8 @@ fn unix(now: u64) -> tlskit_x509::UnixTime {
 pub struct WebPkiServerVerifier {
     inner: tlskit_x509::WebPkiServerVerifier,
     roots: Arc<tlskit_x509::RootStore>,
+    provider: &'static dyn tlskit_crypto::CryptoProvider,
+    ocsp: OcspPolicy,
     cache: Option<Arc<ChainCache>>,
 }
 
@@ -92,6 +129,8 @@ impl WebPkiServerVerifier {
         WebPkiServerVerifier {
             inner: tlskit_x509::WebPkiServerVerifier::new(roots.clone(), provider, options),
             roots,
+            provider,
+            ocsp: OcspPolicy::default(),
             cache: None,
         }
     }
@@ -124,6 +163,87 @@ impl WebPkiServerVerifier {
     pub fn chain_cache_stats(&self) -> Option<ChainCacheStats> {
         self.cache.as_ref().map(|c| c.stats())
     }
+
+    /// Sets what is done with stapled OCSP responses (default [`OcspPolicy::IfStapled`]).
+    pub fn with_ocsp_policy(mut self, policy: OcspPolicy) -> Self {
+        self.ocsp = policy;
+        self
+    }
+
+    /// Checks a stapled response for the leaf of `path`; returns until when (Unix seconds)
+    /// its answer stands.
+    fn check_staple(
+        &self,
+        path: &tlskit_x509::VerifiedPath,
+        end_entity: &[u8],
+        intermediates: &[&[u8]],
+        response: &[u8],
+        now: u64,
+    ) -> Result<u64, Error> {
+        use tlskit_wire::AlertDescription;
+        use tlskit_x509::{OcspIssuer, OcspStatus, PathElement};
+        let bad = |reason: String| Error::Certificate {
+            alert: AlertDescription::BadCertificateStatusResponse,
+            reason,
+        };
+        let leaf = tlskit_x509::Certificate::from_der(end_entity)
+            .map_err(|e| bad(format!("leaf: {e}")))?;
+        // The leaf's issuer: the next element of the validated path.
+        let issuer_cert;
+        let issuer = match path.elements().get(1) {
+            Some(PathElement::Intermediate(i)) => {
+                let der = intermediates
+                    .get(*i)
+                    .ok_or_else(|| bad("issuer missing".into()))?;
+                issuer_cert = tlskit_x509::Certificate::from_der(der)
+                    .map_err(|e| bad(format!("issuer: {e}")))?;
+                OcspIssuer {
+                    subject: issuer_cert.subject.der(),
+                    spki: issuer_cert.spki,
+                }
+            }
+            Some(PathElement::Anchor(i)) => {
+                let anchor = self
+                    .roots
+                    .get(*i)
+                    .ok_or_else(|| bad("issuer missing".into()))?;
+                OcspIssuer {
+                    subject: anchor.subject(),
+                    spki: anchor.spki(),
+                }
+            }
+            _ => return Err(bad("no issuer for the stapled response".into())),
+        };
+        let options = tlskit_x509::OcspOptions::default();
+        let verified = tlskit_x509::verify_ocsp_response(
+            self.provider,
+            response,
+            &leaf,
+            issuer,
+            unix(now),
+            &options,
+        )
+        .map_err(|e| bad(format!("stapled OCSP response: {e}")))?;
+        match verified.status {
+            OcspStatus::Good => {
+                let until = verified.next_update.map_or_else(
+                    || {
+                        verified
+                            .this_update
+                            .as_unix_secs()
+                            .saturating_add(options.max_age_without_next_update_secs)
+                    },
+                    |t| t.as_unix_secs(),
+                );
+                Ok(u64::try_from(until).unwrap_or(0))
+            }
+            OcspStatus::Revoked { revoked_at, .. } => Err(Error::Certificate {
+                alert: AlertDescription::CertificateRevoked,
+                reason: format!("stapled OCSP response: revoked at {revoked_at}"),
+            }),
+            OcspStatus::Unknown => Err(bad("stapled OCSP response: status unknown".into())),
+        }
+    }
 }
 
 impl ServerCertVerifier for WebPkiServerVerifier {
@@ -134,14 +254,38 @@ impl ServerCertVerifier for WebPkiServerVerifier {
         server_name: &str,
         now: u64,
     ) -> Result<(), Error> {
+        self.verify_server_cert_stapled(end_entity, intermediates, server_name, None, now)
+    }
+
+    fn requests_ocsp_staple(&self) -> bool {
+        self.ocsp != OcspPolicy::Ignore
+    }
+
+    fn verify_server_cert_stapled(
+        &self,
+        end_entity: &[u8],
+        intermediates: &[&[u8]],
+        server_name: &str,
+        ocsp_response: Option<&[u8]>,
+        now: u64,
+    ) -> Result<(), Error> {
         use tlskit_x509::ServerCertVerifier as _;
         let name = tlskit_x509::ServerName::try_from_str(server_name)
             .map_err(|e| Error::Config(format!("invalid server name {server_name:?}: {e:?}")))?;
+        let staple = ocsp_response.filter(|_| self.ocsp != OcspPolicy::Ignore);
+        if staple.is_none() && self.ocsp == OcspPolicy::Required {
+            return Err(Error::Certificate {
+                alert: tlskit_wire::AlertDescription::BadCertificateStatusResponse,
+                reason: "no stapled OCSP response (required by policy)".into(),
+            });
+        }
+        // The staple is part of what was verified: a new staple is checked anew.
         let cached = self.cache.as_ref().map(|cache| {
-            (
-                cache,
-                ChainCache::key(server_name, end_entity, intermediates),
-            )
+            let mut key = ChainCache::key(server_name, end_entity, intermediates);
+            if let Some(response) = staple {
+                key.extend_from_slice(response);
+            }
+            (cache, key)
         });
         if let Some((cache, key)) = &cached {
             if cache.contains_valid(key, now) {
@@ -152,11 +296,15 @@ impl ServerCertVerifier for WebPkiServerVerifier {
             .inner
             .verify_server_cert(end_entity, intermediates, &name, unix(now))
             .map_err(cert_error)?;
+        let staple_until = match staple {
+            Some(response) => self.check_staple(&path, end_entity, intermediates, response, now)?,
+            None => u64::MAX,
+        };
         if let Some((cache, key)) = cached {
             let check_anchor = self.inner.options().check_anchor_certificates;
             let not_after =
                 path_not_after(&path, end_entity, intermediates, &self.roots, check_anchor);
-            cache.insert(key, now, not_after);
+            cache.insert(key, now, not_after.min(staple_until));
         }
         Ok(())
     }
@@ -305,6 +453,7 @@ pub(crate) fn verify_server_chain(
     verifier: &dyn ServerCertVerifier,
     chain: &[Vec<u8>],
     server_name: &str,
+    ocsp_response: Option<&[u8]>,
 ) -> Result<Vec<u8>, Error> {
     let Some((leaf, rest)) = chain.split_first() else {
         return Err(Error::fatal(
@@ -313,17 +462,22 @@ pub(crate) fn verify_server_chain(
         ));
     };
     let intermediates: Vec<&[u8]> = rest.iter().map(|c| c.as_slice()).collect();
-    verifier.verify_server_cert(
+    verifier.verify_server_cert_stapled(
         leaf,
         &intermediates,
         server_name,
+        ocsp_response,
         crate::session::unix_now(),
     )?;
     core.trace(
         crate::trace::Direction::Local,
         format_args!(
-            "server certificate chain ({} certs) verified for {server_name}",
-            chain.len()
+            "server certificate chain ({} certs) verified for {server_name}{}",
+            chain.len(),
+            match ocsp_response {
+                Some(r) => format!(", stapled OCSP response ({} bytes) checked", r.len()),
+                None => String::new(),
+            }
         ),
     );
     leaf_spki(leaf)

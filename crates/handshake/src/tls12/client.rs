@@ -33,6 +33,8 @@ pub(crate) struct ClientHs {
     pub(crate) ems: bool,
     pub(crate) session_id: Vec<u8>,
     pub(crate) ticket_expected: bool,
+    /// The server acknowledged status_request: a CertificateStatus may follow.
+    pub(crate) status_expected: bool,
 }
 
 pub(crate) fn expect_certificate(hs: ClientHs) -> Box<dyn State> {
@@ -53,15 +55,59 @@ impl State for ExpectCertificate {
         let mut hs = self.0;
         hs.transcript.add_message(encoded);
         let chain: Vec<Vec<u8>> = cert.certificate_list.iter().map(|c| c.0.to_vec()).collect();
-        // The seed's four checks: trusted chain, revocation, validity, host name.
-        let spki = crate::verify::verify_server_chain(
-            core,
-            &*hs.config.verifier,
-            &chain,
-            &hs.server_name,
-        )?;
+        if hs.status_expected {
+            // Verify once the staple (or its absence) is known.
+            return Ok(Box::new(ExpectCertificateStatus { hs, chain }));
+        }
+        let spki = verify_chain(core, &hs, &chain, None)?;
         core.negotiated.peer_certificates = chain;
         Ok(Box::new(ExpectServerKeyExchange { hs, spki }))
+    }
+}
+
+/// The seed's four checks: trusted chain, revocation (CRLs, the stapled OCSP response),
+/// validity, host name.
+fn verify_chain(
+    core: &Core,
+    hs: &ClientHs,
+    chain: &[Vec<u8>],
+    ocsp_response: Option<&[u8]>,
+) -> Result<Vec<u8>, Error> {
+    crate::verify::verify_server_chain(
+        core,
+        &*hs.config.verifier,
+        chain,
+        &hs.server_name,
+        ocsp_response,
+    )
+}
+
+/// RFC 6066 §8: after acknowledging status_request the server sends CertificateStatus
+/// next, or (it MAY decline) goes straight on to ServerKeyExchange.
+struct ExpectCertificateStatus {
+    hs: ClientHs,
+    chain: Vec<Vec<u8>>,
+}
+
+impl State for ExpectCertificateStatus {
+    fn handle(self: Box<Self>, core: &mut Core, msg: Msg<'_>) -> Result<Box<dyn State>, Error> {
+        let ExpectCertificateStatus { mut hs, chain } = *self;
+        match msg {
+            Msg::Handshake {
+                msg: HandshakeMessage::CertificateStatus(response),
+                encoded,
+            } => {
+                hs.transcript.add_message(encoded);
+                let spki = verify_chain(core, &hs, &chain, Some(response))?;
+                core.negotiated.peer_certificates = chain;
+                Ok(Box::new(ExpectServerKeyExchange { hs, spki }))
+            }
+            other => {
+                let spki = verify_chain(core, &hs, &chain, None)?;
+                core.negotiated.peer_certificates = chain;
+                Box::new(ExpectServerKeyExchange { hs, spki }).handle(core, other)
+            }
+        }
     }
 }
 

@@ -196,6 +196,16 @@ pub(crate) fn handle_client_hello(
     if send_ticket {
         ext_items.push(Extension::SessionTicket(&[]));
     }
+    // RFC 6066 §8: acknowledge status_request when there is a response to staple.
+    let staple = cert.ocsp.as_deref().filter(|_| {
+        matches!(
+            ch.extensions.status_request(),
+            Some(tlskit_wire::CertificateStatusRequest::Ocsp { .. })
+        )
+    });
+    if staple.is_some() {
+        ext_items.push(Extension::StatusRequestAck);
+    }
     // A session id only when the session will be cached (a ticket replaces it).
     let mut session_id = Vec::new();
     if config.session_cache.is_some() && !send_ticket {
@@ -242,6 +252,10 @@ pub(crate) fn handle_client_hello(
         certificate_list: List::new(&ders),
     }))?;
     transcript.add_message(core.flight_bytes(range));
+    if let Some(response) = staple {
+        let range = core.queue_handshake(&HandshakeMessage::CertificateStatus(response))?;
+        transcript.add_message(core.flight_bytes(range));
+    }
 
     let kx = core
         .provider

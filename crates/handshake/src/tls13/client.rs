@@ -23,8 +23,8 @@ use tlskit_keyschedule::tls13::{
 };
 use tlskit_keyschedule::TranscriptHash;
 use tlskit_wire::{
-    AlertDescription, Certificate13, CertificateEntry, Compression, DigitallySigned, ExtensionType,
-    Extensions, HandshakeMessage, List, ServerHello, SignatureScheme as WireScheme,
+    AlertDescription, Certificate13, CertificateEntry, Compression, DigitallySigned, Extension,
+    ExtensionType, Extensions, HandshakeMessage, List, ServerHello, SignatureScheme as WireScheme,
 };
 
 /// The state of a TLS 1.3 client from ServerHello to its Finished.
@@ -372,11 +372,13 @@ impl State for ExpectCertificateOrRequest {
                     .iter()
                     .map(|e| e.cert_data.to_vec())
                     .collect();
+                let staple = leaf_ocsp_staple(&hs.config, &cert)?;
                 let spki = crate::verify::verify_server_chain(
                     core,
                     &*hs.config.verifier,
                     &chain,
                     &hs.server_name,
+                    staple,
                 )?;
                 hs.server_spki = Some(spki);
                 core.negotiated.peer_certificates = chain;
@@ -386,6 +388,37 @@ impl State for ExpectCertificateOrRequest {
             other => Err(unexpected("Certificate or CertificateRequest", &other)),
         }
     }
+}
+
+/// The OCSP response stapled to the leaf's CertificateEntry (RFC 8446 §4.4.2.1).
+/// CertificateEntry extensions must answer ones the client sent (§4.4.2): only
+/// status_request, and only when asked for.
+fn leaf_ocsp_staple<'a>(
+    config: &ClientConfig,
+    cert: &Certificate13<'a>,
+) -> Result<Option<&'a [u8]>, Error> {
+    let requested = config.verifier.requests_ocsp_staple();
+    let mut staple = None;
+    for (i, entry) in cert.certificate_list.iter().enumerate() {
+        for t in entry.extensions.types() {
+            if !(requested && t == ExtensionType::STATUS_REQUEST) {
+                return Err(Error::fatal(
+                    AlertDescription::UnsupportedExtension,
+                    format!("CertificateEntry carries unrequested extension {t:?}"),
+                ));
+            }
+        }
+        if i == 0 {
+            staple = entry
+                .extensions
+                .get(ExtensionType::STATUS_REQUEST)
+                .and_then(|e| match e {
+                    Extension::CertificateStatus(response) => Some(response),
+                    _ => None,
+                });
+        }
+    }
+    Ok(staple)
 }
 
 struct ExpectCertificateVerify(ClientHs13);

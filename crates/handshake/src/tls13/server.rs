@@ -335,12 +335,30 @@ pub(crate) fn handle_client_hello(
         );
     }
     if let Some((cert, scheme)) = &cert {
+        // RFC 8446 §4.4.2.1: the OCSP staple rides in the leaf's entry, when asked for.
+        let staple_ext: Vec<Extension<'_>> = cert
+            .ocsp
+            .as_deref()
+            .filter(|_| {
+                matches!(
+                    ch.extensions.status_request(),
+                    Some(tlskit_wire::CertificateStatusRequest::Ocsp { .. })
+                )
+            })
+            .map(Extension::CertificateStatus)
+            .into_iter()
+            .collect();
         let entries: Vec<CertificateEntry<'_>> = cert
             .chain
             .iter()
-            .map(|d| CertificateEntry {
+            .enumerate()
+            .map(|(i, d)| CertificateEntry {
                 cert_data: d,
-                extensions: Extensions::empty(),
+                extensions: if i == 0 {
+                    Extensions::new(&staple_ext)
+                } else {
+                    Extensions::empty()
+                },
             })
             .collect();
         let msg = HandshakeMessage::Certificate13(Certificate13 {

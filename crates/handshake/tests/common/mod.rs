@@ -151,6 +151,12 @@ impl Pki {
         }
     }
 
+    /// The intermediate CA (the leaves' issuer) as PEM, and its private key (PKCS#8 PEM),
+    /// e.g. to sign OCSP responses for the leaves.
+    pub fn intermediate_pem_and_key(&self) -> (String, String) {
+        (self.inter_pem.clone(), self.inter_key.serialize_pem())
+    }
+
     pub fn server(&self, kind: KeyKind) -> Identity {
         self.leaf(
             kind,
