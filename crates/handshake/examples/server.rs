@@ -4,8 +4,12 @@
 //! ```text
 //! cargo run -p tlskit-handshake --example server -- \
 //!     --listen 127.0.0.1:4433 --cert chain.pem --key key.pem \
-//!     [--client-ca ca.pem [--client-auth-optional]] [--backend ring|rustcrypto|openssl] [--trace]
+//!     [--client-ca ca.pem [--client-auth-optional]] [--ocsp response.der]
+//!     [--backend ring|rustcrypto|openssl] [--trace]
 //! ```
+//!
+//! `--ocsp` staples a DER OCSP response (e.g. from `openssl ocsp -respout`) to handshakes
+//! whose client asks for it (`openssl s_client -status`, browsers).
 //!
 //! Keep-alive is supported; after a request with `Connection: close`, or any HTTP/1.0
 //! request, the server sends close_notify and closes. `--listen 127.0.0.1:0` picks a free
@@ -27,7 +31,8 @@ use tlskit_handshake::{
 };
 
 const USAGE: &str = "usage: server --listen ADDR --cert CHAIN.pem --key KEY.pem \
-[--client-ca CA.pem [--client-auth-optional]] [--backend ring|rustcrypto|openssl] [--trace]";
+[--client-ca CA.pem [--client-auth-optional]] [--ocsp RESPONSE.der] \
+[--backend ring|rustcrypto|openssl] [--trace]";
 
 /// Largest request head (request line + headers) accepted.
 const MAX_HEAD: usize = 16 * 1024;
@@ -43,13 +48,14 @@ struct Options {
     key: String,
     client_ca: Option<String>,
     client_auth_optional: bool,
+    ocsp: Option<String>,
     backend: Option<String>,
     trace: bool,
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
-    let (mut listen, mut cert, mut key, mut client_ca, mut backend) =
-        (None, None, None, None, None);
+    let (mut listen, mut cert, mut key, mut client_ca, mut backend, mut ocsp) =
+        (None, None, None, None, None, None);
     let (mut client_auth_optional, mut trace) = (false, false);
     while let Some(flag) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
@@ -59,6 +65,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
             "--key" => key = Some(value()?),
             "--client-ca" => client_ca = Some(value()?),
             "--client-auth-optional" => client_auth_optional = true,
+            "--ocsp" => ocsp = Some(value()?),
             "--backend" => backend = Some(value()?),
             "--trace" => trace = true,
             "-h" | "--help" => return Err(USAGE.to_string()),
@@ -74,6 +81,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
         key: key.ok_or_else(|| format!("--key is required\n{USAGE}"))?,
         client_ca,
         client_auth_optional,
+        ocsp,
         backend,
         trace,
     })
@@ -93,9 +101,12 @@ fn build_config(opts: &Options) -> Result<Arc<ServerConfig>, String> {
         })?,
         None => tlskit_providers::default_provider().ok_or("no crypto backend compiled in")?,
     };
-    let certified =
+    let mut certified =
         CertifiedKey::from_pem(provider, &read_file(&opts.cert)?, &read_file(&opts.key)?)
             .map_err(|e| format!("server certificate: {e}"))?;
+    if let Some(path) = &opts.ocsp {
+        certified = certified.with_ocsp(read_file(path)?);
+    }
     let mut config = ServerConfig::new(provider, Arc::new(certified)).map_err(|e| e.to_string())?;
     // HTTP/1.x only: answering ALPN with a protocol we do not speak would be wrong, and
     // offering none that the client sent ends in no_application_protocol (RFC 7301 §3.2).
