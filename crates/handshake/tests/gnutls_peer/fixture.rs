@@ -53,6 +53,11 @@ impl Fixture {
     pub fn new(tag: &str) -> Self {
         super::gnutls_cli_bin();
         super::gnutls_serv_bin();
+        Self::files_only(tag)
+    }
+
+    /// The same files, without looking for the GnuTLS tools (for other peers).
+    pub fn files_only(tag: &str) -> Self {
         let dir = TempDir::new(tag);
         let pki = Pki::new();
         let root = dir.write("root.pem", &pki.root_pem);

@@ -104,27 +104,44 @@ impl Pipe {
     }
 }
 
-/// A child process, killed and reaped on drop, with both output pipes captured.
+/// A child process, killed and reaped on drop, with both output pipes captured (also
+/// used by the tlslite-ng peer).
 #[derive(Debug)]
-struct Proc {
-    what: String,
-    child: Child,
-    stdout: Pipe,
-    stderr: Pipe,
+pub struct Proc {
+    pub what: String,
+    pub child: Child,
+    pub stdout: Pipe,
+    pub stderr: Pipe,
     readers: Vec<JoinHandle<()>>,
 }
 
 impl Proc {
-    fn spawn(bin: &Path, args: &[String], cwd: &Path, stdin: Stdio) -> Self {
+    /// Starts `bin args…` in `cwd` with `env` added to its environment.
+    pub fn spawn_env(
+        bin: &Path,
+        args: &[String],
+        env: &[(&str, &str)],
+        cwd: &Path,
+        stdin: Stdio,
+    ) -> Self {
         let what = format!("{} {}", bin.display(), args.join(" "));
-        let mut child = Command::new(bin)
+        let child = Command::new(bin)
             .args(args)
+            .envs(env.iter().copied())
             .current_dir(cwd)
             .stdin(stdin)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .unwrap_or_else(|e| panic!("spawn {what}: {e}"));
+        Self::capture(what, child)
+    }
+
+    pub fn spawn(bin: &Path, args: &[String], cwd: &Path, stdin: Stdio) -> Self {
+        Self::spawn_env(bin, args, &[], cwd, stdin)
+    }
+
+    fn capture(what: String, mut child: Child) -> Self {
         let (stdout, h1) = Pipe::spawn_reader(child.stdout.take().expect("piped stdout"));
         let (stderr, h2) = Pipe::spawn_reader(child.stderr.take().expect("piped stderr"));
         Proc {
@@ -137,7 +154,7 @@ impl Proc {
     }
 
     /// Waits for the exit, killing the process at the deadline (`None` then).
-    fn wait_deadline(&mut self, timeout: Duration) -> Option<ExitStatus> {
+    pub fn wait_deadline(&mut self, timeout: Duration) -> Option<ExitStatus> {
         let deadline = Instant::now() + timeout;
         loop {
             match self.child.try_wait() {
@@ -160,7 +177,7 @@ impl Proc {
         }
     }
 
-    fn diagnostics(&self) -> String {
+    pub fn diagnostics(&self) -> String {
         format!(
             "{}\n--- stdout ---\n{}\n--- stderr ---\n{}",
             self.what,
@@ -183,7 +200,7 @@ impl Drop for Proc {
 }
 
 /// The TCP port of the IPv4 socket that process `pid` listens on, from `/proc`.
-fn listening_port(pid: u32) -> Option<u16> {
+pub fn listening_port(pid: u32) -> Option<u16> {
     let inodes: Vec<String> = std::fs::read_dir(format!("/proc/{pid}/fd"))
         .ok()?
         .filter_map(|e| std::fs::read_link(e.ok()?.path()).ok())

@@ -1,0 +1,326 @@
+//! tlslite-ng (a pure-Python TLS 1.2/1.3 implementation, PyPI `tlslite-ng`) as a test
+//! peer through its `tls.py` script: `tls.py server` (HTTP file server or `--echo`) and
+//! `tls.py client` (one GET, optionally a resumed second connection). Processes come
+//! from the GnuTLS peer module's [`Proc`] (killed on drop, bounded waits) and ports are
+//! read back from `/proc` the same way; a tlskit HTTP server on a background thread
+//! answers `tls.py client`.
+//!
+//! tlslite-ng is looked for in a virtual environment, `$TLSKIT_TLSLITE_VENV` or
+//! `${XDG_DATA_HOME:-$HOME/.local/share}/tlskit/tlslite-venv` (scripts/setup.sh creates
+//! it); without it the tests FAIL with an explanation.
+#![allow(dead_code)]
+
+use crate::gnutls_peer::{listening_port, CliRun, Proc, STEP_TIMEOUT};
+use std::io::{Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+use tlskit_handshake::{ServerConfig, ServerConnection, Stream, TraceSink};
+
+/// The virtual environment holding tlslite-ng.
+fn venv() -> PathBuf {
+    if let Some(v) = std::env::var_os("TLSKIT_TLSLITE_VENV") {
+        return PathBuf::from(v);
+    }
+    let data = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("/nonexistent"));
+    data.join("tlskit/tlslite-venv")
+}
+
+/// `(python, tls.py)` of the tlslite-ng environment; panics with an explanation when
+/// it is missing (the interop tests must fail, not pass silently).
+pub fn tls_py() -> &'static (PathBuf, PathBuf) {
+    static BIN: OnceLock<(PathBuf, PathBuf)> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let v = venv();
+        let (python, script) = (v.join("bin/python"), v.join("bin/tls.py"));
+        let out = std::process::Command::new(&python)
+            .args(["-c", "import tlslite; print(tlslite.__version__)"])
+            .stdin(Stdio::null())
+            .output();
+        match out {
+            Ok(o) if o.status.success() && script.is_file() => {
+                let version = String::from_utf8_lossy(&o.stdout).trim().to_string();
+                eprintln!("interop peer: tlslite-ng {version}");
+                (python, script)
+            }
+            other => panic!(
+                "tlslite-ng is not installed in {} ({:?}): the tlslite interop tests need it \
+                 (run scripts/setup.sh, as CI does, or set TLSKIT_TLSLITE_VENV to a virtual \
+                 environment with `pip install tlslite-ng`)",
+                v.display(),
+                other.map(|o| String::from_utf8_lossy(&o.stderr).into_owned())
+            ),
+        }
+    })
+}
+
+fn tls_py_args(mode: &str, args: &[String], address: String) -> Vec<String> {
+    let (_, script) = tls_py();
+    let mut all = vec![
+        "-u".to_string(),
+        script.to_str().expect("utf-8 venv path").to_string(),
+        mode.to_string(),
+    ];
+    all.extend_from_slice(args);
+    all.push(address);
+    all
+}
+
+/// The line `tls.py server` prints as it accepts a connection.
+const MARK: &str = "About to handshake...";
+
+/// A running `tls.py server` on 127.0.0.1 (ephemeral port).
+#[derive(Debug)]
+pub struct TlsliteServer {
+    proc: Proc,
+    pub port: u16,
+}
+
+impl TlsliteServer {
+    /// Starts `tls.py server <args> 127.0.0.1:0` in `cwd` and waits until it listens.
+    pub fn start(args: &[String], cwd: &Path) -> Self {
+        let all = tls_py_args("server", args, "127.0.0.1:0".into());
+        let mut proc = Proc::spawn_env(
+            &tls_py().0,
+            &all,
+            &[("PYTHONUNBUFFERED", "1")],
+            cwd,
+            Stdio::null(),
+        );
+        let deadline = Instant::now() + STEP_TIMEOUT;
+        loop {
+            if let Some(port) = listening_port(proc.child.id()) {
+                return TlsliteServer { proc, port };
+            }
+            if let Ok(Some(status)) = proc.child.try_wait() {
+                let _ = proc.wait_deadline(Duration::from_secs(1));
+                panic!("tls.py server exited ({status}):\n{}", proc.diagnostics());
+            }
+            if Instant::now() >= deadline {
+                panic!(
+                    "tls.py server did not listen in time:\n{}",
+                    proc.diagnostics()
+                );
+            }
+            thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        SocketAddr::from(([127, 0, 0, 1], self.port))
+    }
+
+    /// How many connections the server has started to handle (its `About to
+    /// handshake...` lines): the index the next connection's report will have.
+    pub fn connections(&self) -> usize {
+        self.proc.stdout.text().matches(MARK).count()
+    }
+
+    /// What the server printed about connection `index` (from 0), waiting up to
+    /// [`STEP_TIMEOUT`] for `needle` in it.
+    pub fn connection(&self, index: usize, needle: &str) -> String {
+        let deadline = Instant::now() + STEP_TIMEOUT;
+        loop {
+            let text = self.proc.stdout.text();
+            let block = text
+                .split(MARK)
+                .nth(index + 1)
+                .map_or(String::new(), str::to_string);
+            if block.contains(needle) || Instant::now() >= deadline {
+                return block;
+            }
+            thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    pub fn diagnostics(&self) -> String {
+        self.proc.diagnostics()
+    }
+}
+
+/// Runs `tls.py client <args> localhost:<port>` in `cwd`, bounded by `timeout`.
+pub fn tlslite_client(args: &[String], port: u16, cwd: &Path, timeout: Duration) -> CliRun {
+    let all = tls_py_args("client", args, format!("localhost:{port}"));
+    let mut proc = Proc::spawn_env(
+        &tls_py().0,
+        &all,
+        &[("PYTHONUNBUFFERED", "1")],
+        cwd,
+        Stdio::null(),
+    );
+    let status = proc.wait_deadline(timeout);
+    CliRun {
+        status,
+        stdout: proc.stdout.text(),
+        stderr: proc.stderr.text(),
+        command: proc.what.clone(),
+    }
+}
+
+/// The `  Key: value` lines `tls.py` prints for one connection (`printGoodConnection`).
+pub fn field<'a>(block: &'a str, key: &str) -> Option<&'a str> {
+    block.lines().find_map(|l| {
+        l.trim_start()
+            .strip_prefix(key)
+            .and_then(|r| r.strip_prefix(':'))
+            .map(str::trim)
+    })
+}
+
+/// What the tlskit HTTP server saw on one connection.
+#[derive(Clone, Debug, Default)]
+pub struct HttpReport {
+    pub version: Option<&'static str>,
+    pub suite: Option<&'static str>,
+    pub group: Option<&'static str>,
+    pub resumed: bool,
+    pub peer_certificates: usize,
+    pub alpn: Option<Vec<u8>>,
+    /// The request head received (empty when the client closed without one, as
+    /// `tls.py client` does on its resumed connection).
+    pub request: Vec<u8>,
+    pub error: Option<String>,
+    /// The handshake trace.
+    pub trace: Vec<String>,
+}
+
+/// A tlskit server on 127.0.0.1 (ephemeral port) answering each request head with a
+/// small HTTP/1.0 page, then close_notify. One thread per connection, socket timeouts,
+/// a report per connection on a channel.
+#[derive(Debug)]
+pub struct HttpServer {
+    pub addr: SocketAddr,
+    stop: Arc<AtomicBool>,
+    acceptor: Option<JoinHandle<()>>,
+    reports: Receiver<HttpReport>,
+}
+
+/// The page the tlskit HTTP server sends.
+pub const PAGE: &[u8] = b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nhello from tlskit\n";
+
+impl HttpServer {
+    pub fn start(config: Arc<ServerConfig>) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        let addr = listener.local_addr().expect("local addr");
+        let stop = Arc::new(AtomicBool::new(false));
+        let (tx, reports) = mpsc::channel();
+        let stop2 = stop.clone();
+        let acceptor = thread::spawn(move || {
+            for sock in listener.incoming() {
+                if stop2.load(Ordering::SeqCst) {
+                    return;
+                }
+                let Ok(sock) = sock else { continue };
+                let (config, tx) = (config.clone(), tx.clone());
+                thread::spawn(move || {
+                    let _ = tx.send(serve(config, sock));
+                });
+            }
+        });
+        HttpServer {
+            addr,
+            stop,
+            acceptor: Some(acceptor),
+            reports,
+        }
+    }
+
+    /// Collects `n` reports, waiting at most [`STEP_TIMEOUT`] for each.
+    pub fn reports(&self, n: usize) -> Result<Vec<HttpReport>, String> {
+        let mut out = Vec::with_capacity(n);
+        for i in 0..n {
+            match self.reports.recv_timeout(STEP_TIMEOUT) {
+                Ok(r) => out.push(r),
+                Err(e) => return Err(format!("report {}/{n} did not arrive ({e})", i + 1)),
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Drop for HttpServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
+        if let Some(h) = self.acceptor.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+fn serve(config: Arc<ServerConfig>, sock: TcpStream) -> HttpReport {
+    let lines = Arc::new(Mutex::new(Vec::<String>::new()));
+    let sink = {
+        let lines = lines.clone();
+        TraceSink::new(move |l| {
+            if let Ok(mut v) = lines.lock() {
+                v.push(l.to_string());
+            }
+        })
+    };
+    let mut report = serve_traced(config, sock, sink);
+    report.trace = lines.lock().map(|v| v.clone()).unwrap_or_default();
+    report
+}
+
+fn serve_traced(config: Arc<ServerConfig>, sock: TcpStream, sink: TraceSink) -> HttpReport {
+    let mut report = HttpReport::default();
+    let _ = sock.set_read_timeout(Some(STEP_TIMEOUT));
+    let _ = sock.set_write_timeout(Some(STEP_TIMEOUT));
+    let _ = sock.set_nodelay(true);
+    let conn = match ServerConnection::with_trace(config, Some(sink)) {
+        Ok(c) => c,
+        Err(e) => {
+            report.error = Some(format!("ServerConnection::new: {e}"));
+            return report;
+        }
+    };
+    let mut stream = Stream::new(conn, sock);
+    let handshake = stream.handshake();
+    let n = stream.conn.negotiated();
+    report.version = n.version.map(|v| v.name());
+    report.suite = n.suite.map(|s| s.name);
+    report.group = n.group.map(|g| g.name());
+    report.resumed = n.resumed;
+    report.peer_certificates = n.peer_certificates.len();
+    report.alpn = n.alpn.clone();
+    if let Err(e) = handshake {
+        report.error = Some(format!("handshake: {e}"));
+        return report;
+    }
+    let mut buf = [0u8; 4096];
+    // Bounded: the request head is small; each read is bounded by the socket timeout.
+    while !report.request.windows(4).any(|w| w == b"\r\n\r\n") && report.request.len() < 65536 {
+        match stream.read(&mut buf) {
+            Ok(0) if report.request.is_empty() => {
+                // Closed (with close_notify) without a request: answer the close only.
+                let _ = stream.close();
+                return report;
+            }
+            Ok(0) => break,
+            Ok(n) => report
+                .request
+                .extend_from_slice(buf.get(..n).unwrap_or_default()),
+            Err(e) => {
+                report.error = Some(format!("read: {e}"));
+                return report;
+            }
+        }
+    }
+    let result = stream
+        .write_all(PAGE)
+        .and_then(|()| stream.close())
+        .and_then(|()| stream.sock.shutdown(Shutdown::Write));
+    if let Err(e) = result {
+        report.error = Some(format!("write: {e}"));
+    }
+    report
+}
