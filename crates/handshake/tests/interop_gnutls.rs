@@ -17,9 +17,6 @@
 //!   ClientHello from gnutls-cli), and 0-RTT from gnutls-cli declined and skipped
 //!   (RFC 8446 §4.2.10).
 //!
-//! Cells that fail for a known tlskit bug are recorded as `KNOWN` (see
-//! [`KNOWN_CR_STATUS_REQUEST`]), printed with a note, never skipped; one that starts
-//! passing shows as `XPASS`.
 //!
 //! The ring backend runs the whole matrix; rustcrypto and openssl a subset of each part.
 //! GnuTLS's own view (its `- Description:` line or status page) is checked against what
@@ -59,58 +56,8 @@ const GROUPS: [NamedGroup; 3] = [
 /// The trace line of a HelloRetryRequest received by a tlskit client.
 const HRR_RECEIVED: &str = "Server → Client: HelloRetryRequest";
 
-/// KNOWN FAILURE (tlskit-wire, not this crate): a TLS 1.3 CertificateRequest carrying
-/// an empty `status_request` extension — the form RFC 8446 §4.4.2.1 prescribes, which
-/// gnutls-serv sends whenever it asks for a client certificate — is rejected with
-/// `decode_error` ("truncated in Extension.extension_data"): `Extension::decode_body`
-/// (crates/wire/src/extensions.rs) parses status_request in the CertificateRequest
-/// context as a full CertificateStatusRequest (RFC 6066 §8) instead of an empty body.
-/// The cells it breaks are recorded as `KNOWN`, never skipped.
-const KNOWN_CR_STATUS_REQUEST: (&str, &str) = (
-    "Extension.extension_data",
-    "tlskit-wire rejects the empty status_request of a TLS 1.3 CertificateRequest \
-     (RFC 8446 §4.4.2.1); fix in crates/wire/src/extensions.rs Extension::decode_body",
-);
-
-/// Records a cell that is expected to fail for a known tlskit bug: `KNOWN` when it fails
-/// with `known.0` in its error, `XPASS` when it passes (the bug was fixed: make it an
-/// ordinary cell), `FAIL` when it fails in another way. Prints a note either way.
-fn record_known_failure(
-    m: &mut Matrix,
-    direction: &'static str,
-    backend: &'static str,
-    what: String,
-    outcome: Result<String, String>,
-    known: (&str, &str),
-) {
-    let (status, detail) = match outcome {
-        Err(e) if e.contains(known.0) => ("KNOWN", format!("KNOWN FAILURE: {}", known.1)),
-        Err(e) => (
-            "FAIL",
-            format!("expected the known failure ({}), got: {e}", known.0),
-        ),
-        Ok(d) => (
-            "XPASS",
-            format!("known failure no longer fails ({d}): {}", known.1),
-        ),
-    };
-    println!("note: {status} {direction} {backend} {what}: {detail}");
-    m.cells.push(openssl_peer::Cell {
-        status,
-        direction,
-        backend,
-        what,
-        detail,
-    });
-}
-
-/// Prints the matrix (with the number of known failures) and fails on any `FAIL` cell.
+/// Prints the matrix and fails on any `FAIL` cell.
 fn finish(m: Matrix, title: &str) {
-    let count = |st: &str| m.cells.iter().filter(|c| c.status == st).count();
-    let (known, xpass) = (count("KNOWN"), count("XPASS"));
-    if known + xpass > 0 {
-        println!("{title}: {known} known failures, {xpass} known failures now passing");
-    }
     m.finish(title);
 }
 
@@ -390,9 +337,9 @@ fn client_for(p: &'static dyn CryptoProvider, fx: &Fixture, v: ProtocolVersion) 
 }
 
 /// `gnutls-serv --http` serving `kind`'s chain, with `extra` arguments. Unless `extra`
-/// requires a client certificate, the server asks for none (`--disable-client-cert`): by
-/// default gnutls-serv asks for an optional one, which in TLS 1.3 hits
-/// [`KNOWN_CR_STATUS_REQUEST`] and would hide every other result.
+/// requires a client certificate, the server asks for none (`--disable-client-cert`), so
+/// each cell tests one thing; its default (an optional request, with the empty TLS 1.3
+/// status_request of RFC 8446 §4.4.2.1) has its own cells.
 fn http_server(fx: &Fixture, kind: KeyKind, extra: &[String]) -> GnutlsServer {
     let mut args = fx.server(kind).args();
     args.push("--http".into());
@@ -502,20 +449,7 @@ fn tlskit_client_to_gnutls_serv_client_auth_alpn_resumption() {
                 let result = tlskit_get(&Arc::new(cc), server.addr())
                     .and_then(|out| out.check(v, None, None, false))
                     .map_err(|e| format!("{e}\n{}", server.diagnostics()));
-                if v == ProtocolVersion::Tls13 {
-                    // KNOWN FAILURE: gnutls-serv's CertificateRequest (see
-                    // KNOWN_CR_STATUS_REQUEST).
-                    record_known_failure(
-                        &mut m,
-                        DIR,
-                        p.name(),
-                        what,
-                        result,
-                        KNOWN_CR_STATUS_REQUEST,
-                    );
-                } else {
-                    m.record(DIR, p.name(), what, result);
-                }
+                m.record(DIR, p.name(), what, result);
             }
             // No certificate (an empty Certificate message): gnutls-serv refuses with
             // certificate_required in TLS 1.3 (RFC 8446 §4.4.2.4); in TLS 1.2 GnuTLS 3.7
@@ -535,12 +469,7 @@ fn tlskit_client_to_gnutls_serv_client_auth_alpn_resumption() {
                 Err(e) => Err(format!("expected {alert:?}, got: {e}")),
             };
             let what = format!("no client cert refused, {}", v.name());
-            if v == ProtocolVersion::Tls13 {
-                // KNOWN FAILURE: see KNOWN_CR_STATUS_REQUEST.
-                record_known_failure(&mut m, DIR, p.name(), what, result, KNOWN_CR_STATUS_REQUEST);
-            } else {
-                m.record(DIR, p.name(), what, result);
-            }
+            m.record(DIR, p.name(), what, result);
         }
     }
     drop(server);
@@ -618,8 +547,8 @@ fn tlskit_client_to_gnutls_serv_versions_and_refusals() {
     let fx = Fixture::new("gnutls-c2s-refusals");
     let mut m = Matrix::default();
     const DIR: &str = "tlskit → gnutls-serv";
-    // gnutls-serv as it comes: it asks for an optional client certificate. Fine in
-    // TLS 1.2; in TLS 1.3 its CertificateRequest trips KNOWN_CR_STATUS_REQUEST.
+    // gnutls-serv as it comes: it asks for an optional client certificate (in TLS 1.3
+    // its CertificateRequest carries an empty status_request, RFC 8446 §4.4.2.1).
     let mut args = fx.server(KeyKind::EcdsaP256).args();
     args.push("--http".into());
     let default_server = GnutlsServer::start(&args, fx.dir.path());
@@ -629,12 +558,7 @@ fn tlskit_client_to_gnutls_serv_versions_and_refusals() {
             let result = tlskit_get(&cc, default_server.addr())
                 .and_then(|out| out.check(v, None, None, false));
             let what = format!("gnutls-serv asking for an optional cert, {}", v.name());
-            if v == ProtocolVersion::Tls13 {
-                // KNOWN FAILURE: see KNOWN_CR_STATUS_REQUEST.
-                record_known_failure(&mut m, DIR, p.name(), what, result, KNOWN_CR_STATUS_REQUEST);
-            } else {
-                m.record(DIR, p.name(), what, result);
-            }
+            m.record(DIR, p.name(), what, result);
         }
     }
     drop(default_server);

@@ -386,6 +386,11 @@ impl<'a> Extension<'a> {
                 }
                 Extension::Alpn(list)
             }
+            // RFC 8446 §4.4.2.1: a server asks for the client's OCSP response with an
+            // *empty* status_request in CertificateRequest (GnuTLS sends one by default).
+            (ExtensionType::STATUS_REQUEST, Ctx::CertificateRequest) if r.is_empty() => {
+                Extension::StatusRequestAck
+            }
             (ExtensionType::STATUS_REQUEST, Ctx::ClientHello | Ctx::CertificateRequest) => {
                 let status_type = CertificateStatusType::read(&mut r)?;
                 if status_type == CertificateStatusType::OCSP {
@@ -1075,6 +1080,26 @@ mod tests {
         assert_eq!(decoded, Extensions::new(&exts));
         assert_eq!(decoded.server_name(), Some(&b"example.com"[..]));
         assert_eq!(decoded.len(), 6);
+    }
+
+    #[test]
+    fn certificate_request_status_request_may_be_empty() {
+        // RFC 8446 §4.4.2.1: gnutls-serv sends an empty status_request here by default.
+        let bytes = [0x00, 0x04, 0x00, 0x05, 0x00, 0x00];
+        let decoded =
+            Extensions::read(&mut Reader::new(&bytes, "t"), Ctx::CertificateRequest, 0).unwrap();
+        assert_eq!(decoded, Extensions::new(&[Extension::StatusRequestAck]));
+        assert_eq!(encode(&[Extension::StatusRequestAck]), bytes);
+        // The full RFC 6066 form is still read.
+        let full = [
+            0x00, 0x09, 0x00, 0x05, 0x00, 0x05, 0x01, 0x00, 0x00, 0x00, 0x00,
+        ];
+        let decoded =
+            Extensions::read(&mut Reader::new(&full, "t"), Ctx::CertificateRequest, 0).unwrap();
+        assert!(matches!(
+            decoded.status_request(),
+            Some(CertificateStatusRequest::Ocsp { .. })
+        ));
     }
 
     #[test]
