@@ -108,9 +108,20 @@ pub struct LoadArgs {
     /// Give up on a connection after this many seconds (not counting --hold).
     #[arg(long, default_value_t = 30.0)]
     pub timeout: f64,
-    /// The client presents a certificate and the server requires one.
+    /// The client presents a certificate and the server requires one. In-process, both
+    /// come from the generated CA; with --connect, give --client-cert and --client-key.
     #[arg(long)]
     pub client_auth: bool,
+    /// With --connect --client-auth: the client's certificate chain (PEM), leaf first.
+    #[arg(
+        long,
+        value_name = "CHAIN.pem",
+        requires_all = ["client_key", "client_auth", "connect"]
+    )]
+    pub client_cert: Option<PathBuf>,
+    /// With --connect --client-auth: the client's private key (PEM).
+    #[arg(long, value_name = "KEY.pem", requires = "client_cert")]
+    pub client_key: Option<PathBuf>,
     /// Load an external server instead of the in-process one.
     #[arg(long, value_name = "HOST:PORT")]
     pub connect: Option<String>,
@@ -149,6 +160,8 @@ impl LoadArgs {
             resume: self.resume,
             client_auth: self.client_auth,
             ca_file: self.ca.clone(),
+            client_cert_file: self.client_cert.clone(),
+            client_key_file: self.client_key.clone(),
             keylog_file: std::env::var_os("SSLKEYLOGFILE").map(PathBuf::from),
             ..TlsOptions::default()
         }
@@ -364,6 +377,29 @@ mod tests {
         );
         assert!(parse(&["--bytes", "12q"]).is_err());
         assert!(parse(&["--json", "x.json", "--no-json"]).is_err());
+        let client_cert = |extra: &[&str]| {
+            let mut a = vec!["--connect", "h:1", "--client-auth"];
+            a.extend_from_slice(extra);
+            parse(&a)
+        };
+        assert!(
+            client_cert(&["--client-cert", "c.pem"]).is_err(),
+            "needs --client-key"
+        );
+        assert!(
+            client_cert(&["--client-key", "k.pem"]).is_err(),
+            "needs --client-cert"
+        );
+        let ok = client_cert(&["--client-cert", "c.pem", "--client-key", "k.pem"]).unwrap();
+        let o = ok.load.tls_options();
+        assert_eq!(
+            (o.client_cert_file, o.client_key_file),
+            (Some("c.pem".into()), Some("k.pem".into()))
+        );
+        assert!(
+            parse(&["--client-cert", "c.pem", "--client-key", "k.pem"]).is_err(),
+            "a client certificate file is for --connect --client-auth"
+        );
     }
 
     #[test]

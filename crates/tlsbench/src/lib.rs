@@ -12,6 +12,7 @@ pub mod cli;
 pub mod clock;
 pub mod credentials;
 pub mod engine;
+pub mod interrupt;
 pub mod load;
 pub mod machine;
 pub mod plot;

@@ -14,6 +14,7 @@ use crate::credentials::SERVER_NAME;
 use crate::engine::client::{ClientPlan, ClientWorker};
 use crate::engine::server::{ServerPlan, ServerWorker, StopHandle};
 use crate::engine::{Budget, Progress, ServerMode, StartGate, Workload};
+use crate::interrupt::{self, Interrupt};
 use crate::report::{FailedRun, LoadResult, MemoryReport, RunReport, SideReport};
 use crate::session::{build_factory, SessionFactory, Sides, TlsOptions};
 use crate::stats::SideStats;
@@ -111,6 +112,9 @@ impl LoadConfig {
                 (Target::InProcess { threads }, SERVER_NAME.to_string())
             }
         };
+        if args.connect.is_some() && args.client_auth && args.client_cert.is_none() {
+            return Err(crate::tlskit::CLIENT_AUTH_NEEDS_CERT.into());
+        }
         if args.connect.is_some() && args.server_threads.is_some() {
             return Err("--server-threads applies to the in-process server, not --connect".into());
         }
@@ -162,8 +166,13 @@ impl LoadConfig {
 
 /// Runs one load with the factory `build_factory` makes for `config`.
 pub fn run(config: &LoadConfig) -> Result<LoadResult, String> {
+    run_until(config, &Interrupt::new())
+}
+
+/// [`run`], stopping early when `interrupt` is set (see [`run_with_interrupt`]).
+pub fn run_until(config: &LoadConfig, interrupt: &Interrupt) -> Result<LoadResult, String> {
     let factory = build_factory(&config.backend, &config.tls, config.sides())?;
-    run_with(config, factory)
+    run_with_interrupt(config, factory, interrupt)
 }
 
 /// Splits `total` into `parts` shares that differ by at most one.
@@ -178,6 +187,18 @@ fn shares(total: usize, parts: usize) -> Vec<usize> {
 pub fn run_with(
     config: &LoadConfig,
     factory: Arc<dyn SessionFactory>,
+) -> Result<LoadResult, String> {
+    run_with_interrupt(config, factory, &Interrupt::new())
+}
+
+/// Runs one load with a given factory until it completes or `interrupt` is set. Once set:
+/// no new connection starts, open ones get [`interrupt::GRACE`] to finish, and those
+/// still open then are aborted (`aborted/interrupted`); the result so far is returned,
+/// marked `interrupted`.
+pub fn run_with_interrupt(
+    config: &LoadConfig,
+    factory: Arc<dyn SessionFactory>,
+    interrupt: &Interrupt,
 ) -> Result<LoadResult, String> {
     let per_conn_fds = if config.sides() == Sides::Both { 2 } else { 1 };
     let wanted = config.concurrency as u64 * per_conn_fds + SPARE_FDS;
@@ -275,8 +296,17 @@ pub fn run_with(
             rss_baseline_bytes: baseline,
             ..MemoryReport::default()
         };
+        let mut interrupted_at: Option<Instant> = None;
         while !client_handles.iter().all(|h| h.is_finished()) {
             std::thread::sleep(SAMPLE_EVERY);
+            match interrupted_at {
+                None if interrupt.is_set() => {
+                    interrupted_at = Some(Instant::now());
+                    budget.stop();
+                }
+                Some(at) if at.elapsed() >= interrupt::GRACE => budget.abort(),
+                _ => {}
+            }
             let open = Progress::get(&progress.open);
             if open > memory.peak_open_connections {
                 memory.peak_open_connections = open;
@@ -309,6 +339,7 @@ pub fn run_with(
             clients,
             servers,
             memory,
+            interrupted: interrupted_at.is_some(),
         })
     })?;
 
@@ -324,6 +355,7 @@ struct Measured {
     clients: Vec<SideStats>,
     servers: Vec<SideStats>,
     memory: MemoryReport,
+    interrupted: bool,
 }
 
 fn side_report(stats: &SideStats, source: &str) -> SideReport {
@@ -419,6 +451,7 @@ fn summarise(
         app_bytes_per_s: client.bytes_received as f64 / wall_s,
         errors: client.errors.clone(),
         memory,
+        interrupted: m.interrupted,
     }
 }
 
@@ -464,14 +497,25 @@ fn update_bar(bar: &ProgressBar, budget: &Budget, p: &Progress, start: Instant) 
 /// The default command: runs the load once per backend named by `--backend` and collects
 /// the results. A backend that cannot run is recorded in `failed_runs`, and the others
 /// still run.
-pub fn command(args: &LoadArgs) -> Result<RunReport, String> {
+///
+/// When `interrupt` is set (Ctrl-C), the running load winds down (see
+/// [`run_with_interrupt`]), no further backend starts, and the report is marked
+/// `interrupted`.
+pub fn command(args: &LoadArgs, interrupt: &Interrupt) -> Result<RunReport, String> {
     let options = serde_json::to_value(args).map_err(|e| format!("options: {e}"))?;
     let mut report = RunReport::new("load", options);
     for backend in backends(&args.backend) {
+        if interrupt.is_set() {
+            report.interrupted = true;
+            break;
+        }
         let config = LoadConfig::from_args(args, &backend)?;
         announce(&config);
-        match run(&config) {
-            Ok(result) => report.results.push(result),
+        match run_until(&config, interrupt) {
+            Ok(result) => {
+                report.interrupted |= result.interrupted;
+                report.results.push(result)
+            }
             Err(error) => {
                 report.failed_runs.push(FailedRun { backend, error });
             }

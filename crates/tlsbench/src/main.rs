@@ -10,6 +10,7 @@
 
 use clap::Parser;
 use tlsbench::cli::{Cli, Command, LoadArgs};
+use tlsbench::interrupt::{Interrupt, EXIT_INTERRUPTED};
 use tlsbench::report::{self, RunReport};
 use tlsbench::{aead, load, plot, scale, serve};
 
@@ -29,16 +30,26 @@ fn finish(report: &RunReport, args: &LoadArgs) -> Result<bool, String> {
         let path = report.write(args.json.as_deref())?;
         eprintln!("tlsbench: results written to {}", path.display());
     }
+    if report.interrupted {
+        eprintln!("tlsbench: interrupted: the results above are partial");
+        std::process::exit(EXIT_INTERRUPTED);
+    }
     let clean = report.failed_runs.is_empty() && report.results.iter().all(|r| r.failed == 0);
     Ok(clean)
 }
 
 fn main() {
     let cli = Cli::parse();
-    let result = match cli.command {
-        None => load::command(&cli.load).and_then(|r| finish(&r, &cli.load)),
-        Some(Command::Scale(args)) => scale::command(&args).and_then(|r| finish(&r, &args.load)),
-        Some(Command::Serve(args)) => serve::run(&args).map(|()| true),
+    let interrupt = match cli.command {
+        None | Some(Command::Scale(_)) | Some(Command::Serve(_)) => Interrupt::on_signals(),
+        _ => Ok(Interrupt::new()),
+    };
+    let result = interrupt.and_then(|interrupt| match cli.command {
+        None => load::command(&cli.load, &interrupt).and_then(|r| finish(&r, &cli.load)),
+        Some(Command::Scale(args)) => {
+            scale::command(&args, &interrupt).and_then(|r| finish(&r, &args.load))
+        }
+        Some(Command::Serve(args)) => serve::run(&args, &interrupt).map(|()| true),
         Some(Command::Aead(args)) => aead::run(&args).map(|()| true),
         Some(Command::Caps { backend }) => tlskit_providers::select(&backend).map(|providers| {
             for p in providers {
@@ -52,7 +63,7 @@ fn main() {
             }
             true
         }),
-    };
+    });
     match result {
         Ok(true) => {}
         Ok(false) => std::process::exit(1),

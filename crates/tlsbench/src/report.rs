@@ -134,6 +134,10 @@ pub struct LoadResult {
     pub errors: BTreeMap<String, u64>,
     /// Memory.
     pub memory: MemoryReport,
+    /// The load was interrupted (Ctrl-C / SIGTERM): the figures cover the part that ran,
+    /// and connections still open after the grace period count as `aborted/interrupted`.
+    #[serde(default)]
+    pub interrupted: bool,
 }
 
 /// One step of a thread sweep.
@@ -216,6 +220,9 @@ pub struct RunReport {
     /// Backends that could not run.
     #[serde(default)]
     pub failed_runs: Vec<FailedRun>,
+    /// The run was interrupted (Ctrl-C / SIGTERM): results are partial.
+    #[serde(default)]
+    pub interrupted: bool,
 }
 
 impl RunReport {
@@ -233,6 +240,7 @@ impl RunReport {
             scale: Vec::new(),
             aead: Vec::new(),
             failed_runs: Vec::new(),
+            interrupted: false,
         }
     }
 
@@ -355,6 +363,13 @@ pub fn table(results: &[LoadResult]) -> String {
             let _ = write!(out, "  {cell:>w$}");
         }
         out.push('\n');
+    }
+    for r in results.iter().filter(|r| r.interrupted) {
+        let _ = writeln!(
+            out,
+            "{}: INTERRUPTED (Ctrl-C): partial results; connections still open after the grace period count as aborted/interrupted",
+            r.backend
+        );
     }
     for r in results {
         let server_errors = r.server.as_ref().map(|s| &s.errors);

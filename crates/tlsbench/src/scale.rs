@@ -2,6 +2,7 @@
 //! efficiency of each step relative to the first.
 
 use crate::cli::{cores, ScaleArgs, Sweep};
+use crate::interrupt::Interrupt;
 use crate::load::{self, LoadConfig};
 use crate::report::{FailedRun, LoadResult, RunReport, ScaleStep};
 
@@ -47,8 +48,9 @@ pub fn steps_of(backend: &str, runs: &[(usize, LoadResult)]) -> Vec<ScaleStep> {
         .collect()
 }
 
-/// Runs the sweep for every backend named by `--backend`.
-pub fn command(args: &ScaleArgs) -> Result<RunReport, String> {
+/// Runs the sweep for every backend named by `--backend`; stops at the step running when
+/// `interrupt` is set (Ctrl-C), keeping the steps done so far.
+pub fn command(args: &ScaleArgs, interrupt: &Interrupt) -> Result<RunReport, String> {
     if args.load.threads.is_some() || args.load.server_threads.is_some() {
         return Err(
             "scale sets --threads/--server-threads itself; use --steps, --max-threads and --sweep"
@@ -73,6 +75,10 @@ pub fn command(args: &ScaleArgs) -> Result<RunReport, String> {
     for backend in load::backends(&args.load.backend) {
         let mut runs = Vec::new();
         for &n in &steps {
+            if interrupt.is_set() {
+                report.interrupted = true;
+                break;
+            }
             let mut step_args = args.load.clone();
             match args.sweep {
                 Sweep::Both => (step_args.threads, step_args.server_threads) = (Some(n), Some(n)),
@@ -88,8 +94,11 @@ pub fn command(args: &ScaleArgs) -> Result<RunReport, String> {
             ));
             let config = LoadConfig::from_args(&step_args, &backend)?;
             load::announce(&config);
-            match load::run(&config) {
-                Ok(result) => runs.push((n, result)),
+            match load::run_until(&config, interrupt) {
+                Ok(result) => {
+                    report.interrupted |= result.interrupted;
+                    runs.push((n, result))
+                }
                 Err(error) => {
                     report.failed_runs.push(FailedRun {
                         backend: backend.clone(),

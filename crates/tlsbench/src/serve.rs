@@ -4,11 +4,12 @@
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::sync::Arc;
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::cli::{cores, ServeArgs};
 use crate::engine::server::{ServerPlan, ServerWorker, StopHandle};
 use crate::engine::ServerMode;
+use crate::interrupt::Interrupt;
 use crate::session::{build_factory, SessionFactory, Sides};
 use crate::stats::SideStats;
 use crate::sys;
@@ -101,8 +102,12 @@ pub fn start_with(
     })
 }
 
-/// `tlsbench serve`: serves until killed.
-pub fn run(args: &ServeArgs) -> Result<(), String> {
+/// How often `serve` checks for Ctrl-C.
+const POLL_INTERRUPT: Duration = Duration::from_millis(50);
+
+/// `tlsbench serve`: serves until SIGINT/SIGTERM (`interrupt`), then stops the workers
+/// (connections still open count as `aborted/at_stop`) and prints a summary line.
+pub fn run(args: &ServeArgs, interrupt: &Interrupt) -> Result<(), String> {
     let server = start(args)?;
     eprintln!(
         "tlsbench serve: listening on {} (backend {}, {} mode, {} threads)",
@@ -111,5 +116,38 @@ pub fn run(args: &ServeArgs) -> Result<(), String> {
         if args.echo { "echo" } else { "www" },
         server.workers.len()
     );
-    server.join().map(|_| ())
+    let started = Instant::now();
+    while !interrupt.is_set() {
+        if server.workers.iter().any(|w| w.is_finished()) {
+            // A worker ended on its own (its poller failed): stop and report it.
+            break;
+        }
+        std::thread::sleep(POLL_INTERRUPT);
+    }
+    let stats = server.stop()?;
+    eprintln!("{}", summary_line(&stats, started.elapsed()));
+    Ok(())
+}
+
+/// The line `serve` prints when it stops.
+pub fn summary_line(stats: &SideStats, uptime: Duration) -> String {
+    let cpu = stats.cpu.total_s();
+    let per_cpu_s = if cpu > 0.0 {
+        format!("{:.0}", stats.handshakes as f64 / cpu)
+    } else {
+        "-".into()
+    };
+    format!(
+        "tlsbench serve: stopped after {:.1} s: {} connections ({} ok, {} failed), {} handshakes \
+         ({} resumed), {:.3} CPU s ({per_cpu_s} handshakes/CPU-s), {} bytes in, {} bytes out",
+        uptime.as_secs_f64(),
+        stats.started,
+        stats.succeeded,
+        stats.failed,
+        stats.handshakes,
+        stats.resumed,
+        cpu,
+        stats.bytes_received,
+        stats.bytes_sent,
+    )
 }

@@ -180,6 +180,12 @@ pub struct TlsOptions {
     pub client_auth: bool,
     /// `--ca` (client trust anchors, PEM).
     pub ca_file: Option<PathBuf>,
+    /// `--client-cert` (client chain for `--connect --client-auth`, PEM).
+    #[serde(default)]
+    pub client_cert_file: Option<PathBuf>,
+    /// `--client-key` (client private key for `--connect --client-auth`, PEM).
+    #[serde(default)]
+    pub client_key_file: Option<PathBuf>,
     /// `serve --cert` (server chain, PEM).
     pub cert_chain_file: Option<PathBuf>,
     /// `serve --key` (server private key, PEM).
@@ -196,7 +202,7 @@ impl TlsOptions {
     /// The command-line names of the options that were given, for error messages.
     pub fn given(&self) -> Vec<&'static str> {
         let mut given = Vec::new();
-        let flags: [(&'static str, bool); 10] = [
+        let flags: [(&'static str, bool); 12] = [
             ("--tls", self.version.is_some()),
             ("--suite", self.suite.is_some()),
             ("--group", self.group.is_some()),
@@ -211,6 +217,8 @@ impl TlsOptions {
             ),
             ("--client-auth", self.client_auth),
             ("--ca", self.ca_file.is_some()),
+            ("--client-cert", self.client_cert_file.is_some()),
+            ("--client-key", self.client_key_file.is_some()),
             ("--client-ca", self.client_ca_file.is_some()),
             ("--alpn", !self.alpn.is_empty()),
         ];

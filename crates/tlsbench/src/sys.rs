@@ -181,9 +181,16 @@ pub fn set_nodelay(stream: &impl AsFd) -> Result<(), nix::Error> {
     socket::setsockopt(stream, sockopt::TcpNoDelay, &true)
 }
 
+/// Whether TCP_NODELAY is set on `stream`.
+pub fn nodelay(stream: &impl AsFd) -> Result<bool, nix::Error> {
+    socket::getsockopt(stream, sockopt::TcpNoDelay)
+}
+
 /// A non-blocking listening socket on `addr` with SO_REUSEADDR and the deepest accept queue
 /// the kernel allows (SOMAXCONN), so thousands of simultaneous connects are queued rather
-/// than dropped.
+/// than dropped. TCP_NODELAY is set on the listener: Linux copies it to every accepted
+/// socket (the child socket is cloned from the listener), which saves one setsockopt per
+/// connection; servers check that once (see `engine::server`).
 pub fn listen(addr: SocketAddr) -> Result<TcpListener, String> {
     let family = if addr.is_ipv4() {
         AddressFamily::Inet
@@ -193,6 +200,7 @@ pub fn listen(addr: SocketAddr) -> Result<TcpListener, String> {
     let fd = socket::socket(family, SockType::Stream, SockFlag::SOCK_CLOEXEC, None)
         .map_err(|e| format!("socket: {e}"))?;
     socket::setsockopt(&fd, sockopt::ReuseAddr, &true).map_err(|e| format!("SO_REUSEADDR: {e}"))?;
+    socket::setsockopt(&fd, sockopt::TcpNoDelay, &true).map_err(|e| format!("TCP_NODELAY: {e}"))?;
     let sockaddr = SockaddrStorage::from(addr);
     socket::bind(std::os::fd::AsRawFd::as_raw_fd(&fd), &sockaddr)
         .map_err(|e| format!("bind {addr}: {e}"))?;
@@ -270,6 +278,15 @@ mod tests {
     fn nofile_limit_is_at_least_what_was_there() {
         let (soft, _) = getrlimit(Resource::RLIMIT_NOFILE).unwrap();
         assert!(raise_nofile_limit(soft).unwrap() >= soft);
+    }
+
+    #[test]
+    fn accepted_sockets_inherit_nodelay_from_the_listener() {
+        let l = listen("127.0.0.1:0".parse().unwrap()).unwrap();
+        let _client = std::net::TcpStream::connect(l.local_addr().unwrap()).unwrap();
+        l.set_nonblocking(false).unwrap();
+        let (accepted, _) = l.accept().unwrap();
+        assert!(nodelay(&accepted).unwrap());
     }
 
     #[test]

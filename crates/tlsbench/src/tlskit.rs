@@ -79,6 +79,37 @@ fn read(path: &std::path::Path, what: &str) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("reading {what} {}: {e}", path.display()))
 }
 
+/// The client's certificate for `--client-auth`: `--client-cert`/`--client-key` when
+/// given, else the generated client identity of an in-process run.
+fn client_certificate(
+    provider: &'static dyn CryptoProvider,
+    opts: &TlsOptions,
+    generated: Option<&Credentials>,
+) -> Result<Arc<CertifiedKey>, String> {
+    let key = match (&opts.client_cert_file, &opts.client_key_file, generated) {
+        (Some(chain), Some(key), _) => {
+            let chain = read(chain, "--client-cert")?;
+            let key = zeroize::Zeroizing::new(read(key, "--client-key")?);
+            CertifiedKey::from_pem(provider, &chain, &key)
+        }
+        (Some(_), None, _) | (None, Some(_), _) => {
+            return Err("--client-cert and --client-key go together".into())
+        }
+        (None, None, Some(creds)) => CertifiedKey::from_pem(
+            provider,
+            creds.client.chain_pem.as_bytes(),
+            creds.client.key_pem.as_bytes(),
+        ),
+        (None, None, None) => return Err(CLIENT_AUTH_NEEDS_CERT.into()),
+    };
+    key.map(Arc::new)
+        .map_err(|e| format!("client certificate: {e}"))
+}
+
+/// The error for `--connect --client-auth` without a client certificate.
+pub const CLIENT_AUTH_NEEDS_CERT: &str =
+    "--client-auth with --connect needs the client's certificate: --client-cert CHAIN.pem --client-key KEY.pem";
+
 impl TlskitFactory {
     /// Builds the configs the options ask for; refuses combinations that cannot work.
     pub fn new(
@@ -151,16 +182,7 @@ impl TlskitFactory {
                     ResumeMode::Ticket => {}
                 }
                 if opts.client_auth {
-                    let creds = generated
-                        .as_ref()
-                        .ok_or("--client-auth with --connect is not supported (no client certificate option)")?;
-                    let key = CertifiedKey::from_pem(
-                        provider,
-                        creds.client.chain_pem.as_bytes(),
-                        creds.client.key_pem.as_bytes(),
-                    )
-                    .map_err(|e| e.to_string())?;
-                    cc.client_cert = Some(Arc::new(key));
+                    cc.client_cert = Some(client_certificate(provider, opts, generated.as_ref())?);
                 }
                 Some(Arc::new(cc))
             }

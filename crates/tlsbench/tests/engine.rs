@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use clap::Parser;
 use tlsbench::cli::{Cli, Command, LoadArgs};
 use tlsbench::engine::Workload;
+use tlsbench::interrupt::{Interrupt, GRACE};
 use tlsbench::load::{self, LoadConfig};
 use tlsbench::report::LoadResult;
 use tlsbench::session::{
@@ -389,7 +390,7 @@ fn load_command_json_has_machine_options_and_results() {
         "--label",
         "smoke",
     ]);
-    let report = load::command(&args).unwrap();
+    let report = load::command(&args, &Interrupt::new()).unwrap();
     report.write(args.json.as_deref()).unwrap();
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
@@ -436,4 +437,133 @@ fn tls_options_reach_the_factory_and_null_refuses_them() {
     let err = load::run(&LoadConfig::from_args(&args, "null").unwrap()).unwrap_err();
     assert!(err.contains("--tls") && err.contains("--resume"), "{err}");
     assert!(NullFactory::new(&TlsOptions::default()).is_ok());
+}
+
+#[test]
+fn an_interrupted_load_winds_down_within_the_grace_period_and_says_so() {
+    // Connections are held open for 30 s: only the interrupt can end this load early.
+    let args = load_args(&[
+        "--backend",
+        "null",
+        "--duration",
+        "30",
+        "--concurrency",
+        "20",
+        "--threads",
+        "1",
+        "--server-threads",
+        "1",
+        "--hold",
+        "30",
+        "--label",
+        "interrupted",
+    ]);
+    let interrupt = Interrupt::new();
+    let fire = interrupt.clone();
+    let start = Instant::now();
+    let trigger = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(300));
+        fire.fire();
+    });
+    let report = load::command(&args, &interrupt).unwrap();
+    trigger.join().unwrap();
+    assert!(
+        start.elapsed() < Duration::from_millis(300) + GRACE + Duration::from_secs(3),
+        "{:?}",
+        start.elapsed()
+    );
+    assert!(report.interrupted);
+    let r = &report.results[0];
+    assert!(r.interrupted);
+    assert_accounted(r);
+    // The held connections were aborted after the grace period, and counted so.
+    assert_eq!(
+        r.errors.get("aborted/interrupted"),
+        Some(&20),
+        "{:?}",
+        r.errors
+    );
+    assert_eq!((r.handshakes, r.succeeded), (20, 0));
+    let table = tlsbench::report::table(&report.results);
+    assert!(table.contains("INTERRUPTED"), "{table}");
+    let v = serde_json::to_value(&report).unwrap();
+    assert_eq!(v["interrupted"], true);
+    assert_eq!(v["results"][0]["interrupted"], true);
+
+    // An interrupt already set when the command starts runs nothing.
+    let report = load::command(&args, &interrupt).unwrap();
+    assert!(report.interrupted && report.results.is_empty());
+}
+
+#[test]
+fn an_interrupted_load_lets_open_connections_finish_in_the_grace_period() {
+    // The interrupt stops new connections; those open finish normally within the grace.
+    let args = load_args(&[
+        "--backend",
+        "null",
+        "--duration",
+        "30",
+        "--concurrency",
+        "4",
+        "--threads",
+        "1",
+        "--server-threads",
+        "1",
+        "--bytes",
+        "64k",
+    ]);
+    let interrupt = Interrupt::new();
+    let fire = interrupt.clone();
+    let trigger = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(200));
+        fire.fire();
+    });
+    let report = load::command(&args, &interrupt).unwrap();
+    trigger.join().unwrap();
+    let r = &report.results[0];
+    assert!(r.interrupted);
+    assert_accounted(r);
+    assert!(r.succeeded > 0, "{r:?}");
+    assert_eq!(r.failed, 0, "{:?}", r.errors);
+}
+
+#[test]
+fn serve_stops_on_interrupt_with_a_summary() {
+    let cli = Cli::try_parse_from([
+        "tlsbench",
+        "serve",
+        "--backend",
+        "null",
+        "--listen",
+        "127.0.0.1:0",
+        "--threads",
+        "1",
+        "--echo",
+    ])
+    .unwrap();
+    let Some(Command::Serve(serve_args)) = cli.command else {
+        panic!("serve")
+    };
+    let interrupt = Interrupt::new();
+    let fire = interrupt.clone();
+    let start = Instant::now();
+    let trigger = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(200));
+        fire.fire();
+    });
+    tlsbench::serve::run(&serve_args, &interrupt).unwrap();
+    trigger.join().unwrap();
+    assert!(start.elapsed() < Duration::from_secs(3));
+    let stats = tlsbench::stats::SideStats {
+        started: 3,
+        succeeded: 2,
+        failed: 1,
+        handshakes: 2,
+        ..Default::default()
+    };
+    let line = tlsbench::serve::summary_line(&stats, Duration::from_secs(2));
+    assert!(
+        line.contains("3 connections (2 ok, 1 failed), 2 handshakes"),
+        "{line}"
+    );
 }

@@ -13,7 +13,7 @@ use mio::{Events, Interest, Poll, Token};
 
 use super::slab::Slab;
 use super::transport::{Failure, Transport};
-use super::{Budget, Pattern, Progress, StartGate, Workload, CHUNK, TICK};
+use super::{Budget, Pattern, Progress, StartGate, Workload, CHUNK, RX_BUFFER, TICK};
 use crate::session::{Session, SessionFactory};
 use crate::stats::SideStats;
 use crate::sys;
@@ -84,6 +84,8 @@ struct Ctx<'a> {
     stats: &'a mut SideStats,
     progress: &'a Progress,
     scratch: &'a mut [u8],
+    /// The worker's socket receive buffer ([`RX_BUFFER`] bytes, shared by its connections).
+    rx: &'a mut [u8],
     pattern: &'a Pattern,
 }
 
@@ -103,7 +105,7 @@ impl ClientConn {
         loop {
             let mut progressed = false;
             if self.phase == Phase::Connecting {
-                if !self.connected()? {
+                if !self.connected() {
                     return Ok(Outcome::Pending);
                 }
                 progressed = true;
@@ -156,7 +158,7 @@ impl ClientConn {
                 }
                 _ => {}
             }
-            progressed |= self.transport.receive(self.session.as_mut())?;
+            progressed |= self.transport.receive(self.session.as_mut(), cx.rx)?;
             if self.transport.eof {
                 match self.phase {
                     Phase::Handshaking => {
@@ -188,29 +190,17 @@ impl ClientConn {
         }
     }
 
-    /// Completes a non-blocking connect: true once connected, false if still pending.
-    fn connected(&mut self) -> Result<bool, Failure> {
-        let t = &mut self.transport;
+    /// A non-blocking connect is complete, or has failed, once the socket reports its
+    /// first event. No `getsockopt(SO_ERROR)`/`getpeername` round: the first write (the
+    /// ClientHello) reports a failed connect's error itself, and the transport names it
+    /// `connect/<errno>` because no byte was written before.
+    fn connected(&mut self) -> bool {
+        let t = &self.transport;
         if !(t.read_ready || t.write_ready) {
-            return Ok(false);
+            return false;
         }
-        match t.stream.take_error() {
-            Ok(Some(e)) | Err(e) => return Err(Failure::io("connect", &e)),
-            Ok(None) => {}
-        }
-        match t.stream.peer_addr() {
-            Ok(_) => {
-                let _ = sys::set_nodelay(&t.stream);
-                self.phase = Phase::Handshaking;
-                Ok(true)
-            }
-            Err(e) if e.kind() == io::ErrorKind::NotConnected => {
-                t.read_ready = false;
-                t.write_ready = false;
-                Ok(false)
-            }
-            Err(e) => Err(Failure::io("connect", &e)),
-        }
+        self.phase = Phase::Handshaking;
+        true
     }
 
     fn handshake_done(&mut self, cx: &mut Ctx<'_>) -> Result<(), Failure> {
@@ -363,11 +353,11 @@ impl ClientWorker<'_> {
         let cpu_start = sys::thread_cpu();
         let poll = Poll::new().map_err(|e| format!("creating a poller: {e}"));
         let events = Events::with_capacity(1024);
-        let scratch = vec![0u8; CHUNK];
+        let buffers = (vec![0u8; CHUNK], vec![0u8; RX_BUFFER]);
         if let Some(gate) = self.gate {
             gate.pass();
         }
-        let mut stats = self.run_loop(poll?, events, scratch)?;
+        let mut stats = self.run_loop(poll?, events, buffers)?;
         stats.cpu = sys::thread_cpu().since(cpu_start);
         Ok(stats)
     }
@@ -376,7 +366,7 @@ impl ClientWorker<'_> {
         self,
         mut poll: Poll,
         mut events: Events,
-        mut scratch: Vec<u8>,
+        (mut scratch, mut rx): (Vec<u8>, Vec<u8>),
     ) -> Result<SideStats, String> {
         let ClientWorker {
             plan,
@@ -414,6 +404,23 @@ impl ClientWorker<'_> {
                     }
                 }
             }
+            if budget.aborted() {
+                let mut cx = Ctx {
+                    plan,
+                    stats: &mut stats,
+                    progress,
+                    scratch: &mut scratch,
+                    rx: &mut rx,
+                    pattern: &pattern,
+                };
+                for key in conns.keys() {
+                    let f = Failure::new(
+                        "aborted/interrupted",
+                        "still open when the interrupted load's grace period ended",
+                    );
+                    settle(key, Outcome::Failed(f), &mut conns, &mut cx);
+                }
+            }
             if conns.is_empty() && budget.exhausted() {
                 break;
             }
@@ -427,6 +434,7 @@ impl ClientWorker<'_> {
                 stats: &mut stats,
                 progress,
                 scratch: &mut scratch,
+                rx: &mut rx,
                 pattern: &pattern,
             };
             for event in events.iter() {
@@ -436,7 +444,7 @@ impl ClientWorker<'_> {
                 };
                 conn.transport.on_event(event);
                 let outcome = conn.drive(&mut cx);
-                settle(key, outcome, &mut conns, &mut poll, &mut cx);
+                settle(key, outcome, &mut conns, &mut cx);
             }
             let now = Instant::now();
             if now >= next_scan {
@@ -453,7 +461,7 @@ impl ClientWorker<'_> {
                         Phase::Holding(until) if now >= until => conn.drive(&mut cx),
                         _ => Outcome::Pending,
                     };
-                    settle(key, outcome, &mut conns, &mut poll, &mut cx);
+                    settle(key, outcome, &mut conns, &mut cx);
                 }
             }
         }
@@ -477,6 +485,8 @@ fn open(
     .map_err(|e| Failure::new(format!("session/{}", e.kind), e.message))?;
     let started = Instant::now();
     let stream = TcpStream::connect(plan.addr).map_err(|e| Failure::io("connect", &e))?;
+    // Set while the connect is in flight: one setsockopt, no wait for completion.
+    let _ = sys::set_nodelay(&stream);
     let mut transport = Transport::new(stream, false);
     if trace {
         let mut tracer = Tracer::default();
@@ -516,21 +526,16 @@ fn open(
     registered
 }
 
-/// Ends a finished connection: accounting, deregistration, abortive close.
-fn settle(
-    key: usize,
-    outcome: Outcome,
-    conns: &mut Slab<ClientConn>,
-    poll: &mut Poll,
-    cx: &mut Ctx<'_>,
-) {
+/// Ends a finished connection: accounting, abortive close.
+fn settle(key: usize, outcome: Outcome, conns: &mut Slab<ClientConn>, cx: &mut Ctx<'_>) {
     if matches!(outcome, Outcome::Pending) {
         return;
     }
     let Some(mut conn) = conns.remove(key) else {
         return;
     };
-    let _ = poll.registry().deregister(&mut conn.transport.stream);
+    // No deregister: closing the socket (dropping `conn`) removes it from the epoll set, as
+    // no other descriptor refers to it.
     // The TLS closure is over (or failed): reset instead of FIN, leaving no TIME_WAIT.
     let _ = sys::set_abortive_close(&conn.transport.stream);
     cx.stats.bytes_sent += conn.sent;

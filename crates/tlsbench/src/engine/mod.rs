@@ -19,6 +19,11 @@ pub const TICK: Duration = Duration::from_millis(10);
 /// Application-data plaintext moved per `write_plaintext` call: one full TLS record.
 pub const CHUNK: usize = 16384;
 
+/// Bytes asked of the socket per read: one buffer per worker thread, shared by all its
+/// connections (allocated and zeroed once, not per connection). Large enough to take
+/// several records per syscall in bulk transfers; a handshake flight uses a sliver of it.
+pub const RX_BUFFER: usize = 256 * 1024;
+
 /// What a client does on each connection once the handshake is done.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -88,6 +93,7 @@ pub struct Budget {
     deadline: Option<Instant>,
     issued: AtomicU64,
     stopped: AtomicBool,
+    aborted: AtomicBool,
 }
 
 impl Budget {
@@ -98,6 +104,7 @@ impl Budget {
             deadline: None,
             issued: AtomicU64::new(0),
             stopped: AtomicBool::new(false),
+            aborted: AtomicBool::new(false),
         }
     }
 
@@ -108,6 +115,7 @@ impl Budget {
             deadline: Instant::now().checked_add(duration),
             issued: AtomicU64::new(0),
             stopped: AtomicBool::new(false),
+            aborted: AtomicBool::new(false),
         }
     }
 
@@ -142,6 +150,18 @@ impl Budget {
     /// Hands out nothing more (in-flight connections still finish).
     pub fn stop(&self) {
         self.stopped.store(true, Ordering::Relaxed);
+    }
+
+    /// Hands out nothing more and tells the workers to abort their open connections now
+    /// (an interrupted load whose grace period ran out).
+    pub fn abort(&self) {
+        self.stop();
+        self.aborted.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether open connections must be aborted.
+    pub fn aborted(&self) -> bool {
+        self.aborted.load(Ordering::Relaxed)
     }
 
     /// The connection count, when the budget is a count.
@@ -253,6 +273,14 @@ mod tests {
         assert!(b.take() && b.take() && b.take());
         assert!(!b.take());
         assert!(b.exhausted());
+    }
+
+    #[test]
+    fn aborted_budget_is_stopped_too() {
+        let b = Budget::count(10);
+        assert!(!b.aborted());
+        b.abort();
+        assert!(b.aborted() && b.exhausted() && !b.take());
     }
 
     #[test]

@@ -21,7 +21,7 @@ use mio::{Events, Interest, Poll, Token, Waker};
 
 use super::slab::Slab;
 use super::transport::{error_name, Failure, Transport};
-use super::{ServerMode, StartGate, CHUNK, TICK};
+use super::{ServerMode, StartGate, CHUNK, RX_BUFFER, TICK};
 use crate::session::{Session, SessionFactory};
 use crate::stats::SideStats;
 use crate::sys;
@@ -65,6 +65,10 @@ pub struct ServerWorker {
     poll: Poll,
     listener: TcpListener,
     stop: Arc<AtomicBool>,
+    /// Whether accepted sockets come with TCP_NODELAY from the listener (Linux copies it;
+    /// see [`sys::listen`]): checked on the first connection, then trusted, so the common
+    /// case costs no setsockopt per connection. `None` until checked.
+    nodelay_inherited: Option<bool>,
 }
 
 impl ServerWorker {
@@ -92,6 +96,7 @@ impl ServerWorker {
                 poll,
                 listener,
                 stop: flag,
+                nodelay_inherited: None,
             },
             handle,
         ))
@@ -113,7 +118,10 @@ impl ServerWorker {
             threads: 1,
             ..SideStats::default()
         };
-        let mut scratch = vec![0u8; CHUNK];
+        let mut bufs = Buffers {
+            scratch: vec![0u8; CHUNK],
+            rx: vec![0u8; RX_BUFFER],
+        };
         if let Some(gate) = gate {
             gate.pass();
         }
@@ -137,8 +145,8 @@ impl ServerWorker {
                             continue;
                         };
                         conn.transport.on_event(event);
-                        let outcome = conn.drive(plan, &mut stats, &mut scratch);
-                        settle(key, outcome, &mut conns, &self.poll, plan, &mut stats);
+                        let outcome = conn.drive(plan, &mut stats, &mut bufs);
+                        settle(key, outcome, &mut conns, plan, &mut stats);
                     }
                 }
             }
@@ -162,14 +170,7 @@ impl ServerWorker {
                             format!("timeout/{phase}"),
                             format!("no progress within {:?}", plan.timeout),
                         );
-                        settle(
-                            key,
-                            Outcome::Failed(f),
-                            &mut conns,
-                            &self.poll,
-                            plan,
-                            &mut stats,
-                        );
+                        settle(key, Outcome::Failed(f), &mut conns, plan, &mut stats);
                     }
                 }
             }
@@ -179,14 +180,7 @@ impl ServerWorker {
                 "aborted/at_stop",
                 "connection still open when the server stopped",
             );
-            settle(
-                key,
-                Outcome::Failed(f),
-                &mut conns,
-                &self.poll,
-                plan,
-                &mut stats,
-            );
+            settle(key, Outcome::Failed(f), &mut conns, plan, &mut stats);
         }
         stats.cpu = sys::thread_cpu().since(cpu_start);
         Ok(stats)
@@ -231,7 +225,12 @@ impl ServerWorker {
                     continue;
                 }
             };
-            let _ = sys::set_nodelay(&stream);
+            let inherited = *self
+                .nodelay_inherited
+                .get_or_insert_with(|| sys::nodelay(&stream).unwrap_or(false));
+            if !inherited {
+                let _ = sys::set_nodelay(&stream);
+            }
             let now = Instant::now();
             let key = conns.insert(ServerConn {
                 transport: Transport::new(stream, true),
@@ -250,7 +249,7 @@ impl ServerWorker {
                 );
                 if let Err(e) = registered {
                     let f = Failure::io("register", &e);
-                    settle(key, Outcome::Failed(f), conns, &self.poll, plan, stats);
+                    settle(key, Outcome::Failed(f), conns, plan, stats);
                 }
             }
         }
@@ -281,6 +280,13 @@ enum Outcome {
     Failed(Failure),
 }
 
+/// A worker's buffers, shared by its connections: plaintext scratch and socket receive
+/// buffer.
+struct Buffers {
+    scratch: Vec<u8>,
+    rx: Vec<u8>,
+}
+
 struct ServerConn {
     transport: Transport,
     session: Box<dyn Session>,
@@ -293,8 +299,8 @@ struct ServerConn {
 }
 
 impl ServerConn {
-    fn drive(&mut self, plan: &ServerPlan, stats: &mut SideStats, scratch: &mut [u8]) -> Outcome {
-        match self.step(plan, stats, scratch) {
+    fn drive(&mut self, plan: &ServerPlan, stats: &mut SideStats, bufs: &mut Buffers) -> Outcome {
+        match self.step(plan, stats, bufs) {
             Ok(outcome) => outcome,
             Err(failure) => {
                 self.transport.flush_alert(self.session.as_mut());
@@ -307,7 +313,7 @@ impl ServerConn {
         &mut self,
         plan: &ServerPlan,
         stats: &mut SideStats,
-        scratch: &mut [u8],
+        bufs: &mut Buffers,
     ) -> Result<Outcome, Failure> {
         loop {
             let mut progressed = self.transport.flush(self.session.as_mut())?;
@@ -327,15 +333,17 @@ impl ServerConn {
             let output_drained = !self.session.wants_write();
             if self.phase == Phase::Serving && output_drained {
                 progressed |= match plan.mode {
-                    ServerMode::Echo => self.echo(stats, scratch)?,
-                    ServerMode::Www => self.answer_http(stats, scratch)?,
+                    ServerMode::Echo => self.echo(stats, &mut bufs.scratch)?,
+                    ServerMode::Www => self.answer_http(stats, &mut bufs.scratch)?,
                 };
             }
             if self.phase == Phase::Closing && !self.session.wants_write() {
                 return Ok(Outcome::Done { clean: true });
             }
             if output_drained && self.phase != Phase::Closing {
-                progressed |= self.transport.receive(self.session.as_mut())?;
+                progressed |= self
+                    .transport
+                    .receive(self.session.as_mut(), &mut bufs.rx)?;
             }
             if self.transport.eof && self.phase != Phase::Closing {
                 if self.phase == Phase::Handshaking {
@@ -353,22 +361,27 @@ impl ServerConn {
         }
     }
 
-    /// Echoes available plaintext; answers close_notify with close_notify.
+    /// Echoes all available plaintext (at most one receive buffer's worth: the caller reads
+    /// from the socket only once earlier output is flushed), so the records it seals leave
+    /// in one write; answers close_notify with close_notify.
     fn echo(&mut self, stats: &mut SideStats, scratch: &mut [u8]) -> Result<bool, Failure> {
-        match self.session.read_plaintext(scratch) {
-            Ok(0) => {
-                self.session.send_close_notify();
-                self.phase = Phase::Closing;
-                Ok(true)
+        let mut moved = false;
+        loop {
+            match self.session.read_plaintext(scratch) {
+                Ok(0) => {
+                    self.session.send_close_notify();
+                    self.phase = Phase::Closing;
+                    return Ok(true);
+                }
+                Ok(n) => {
+                    let data = scratch.get(..n).unwrap_or_default();
+                    stats.bytes_received += n as u64;
+                    self.write_all(data, stats)?;
+                    moved = true;
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(moved),
+                Err(e) => return Err(Failure::io("tls/read_plaintext", &e)),
             }
-            Ok(n) => {
-                let data = scratch.get(..n).unwrap_or_default();
-                stats.bytes_received += n as u64;
-                self.write_all(data, stats)?;
-                Ok(true)
-            }
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(false),
-            Err(e) => Err(Failure::io("tls/read_plaintext", &e)),
         }
     }
 
@@ -455,22 +468,22 @@ fn log_failure(plan: &ServerPlan, peer: SocketAddr, phase: &str, f: &Failure) {
     }
 }
 
-/// Ends a finished connection: accounting, deregistration, close.
+/// Ends a finished connection: accounting, close.
 fn settle(
     key: usize,
     outcome: Outcome,
     conns: &mut Slab<ServerConn>,
-    poll: &Poll,
     plan: &ServerPlan,
     stats: &mut SideStats,
 ) {
     if matches!(outcome, Outcome::Pending) {
         return;
     }
-    let Some(mut conn) = conns.remove(key) else {
+    let Some(conn) = conns.remove(key) else {
         return;
     };
-    let _ = poll.registry().deregister(&mut conn.transport.stream);
+    // No deregister: closing the socket (dropping `conn` below) removes it from the epoll
+    // set, as no other descriptor refers to it.
     match outcome {
         Outcome::Done { clean } => {
             stats.succeeded += 1;
