@@ -118,6 +118,29 @@ macro_rules! connection_methods {
                 &self.inner.core.negotiated
             }
 
+            /// Fills `out` with keying material exported under `label` and `context`
+            /// (RFC 5705 for TLS 1.2, RFC 8446 §7.5 for TLS 1.3); the peer derives the
+            /// same bytes. Available once the handshake is complete; TLS 1.2 only with
+            /// the extended master secret (RFC 7627 §5.4). Labels reserved by TLS itself
+            /// ("client finished", "master secret", "key expansion", …) are refused.
+            pub fn export_keying_material(
+                &self,
+                out: &mut [u8],
+                label: &[u8],
+                context: Option<&[u8]>,
+            ) -> Result<(), Error> {
+                match &self.inner.core.exporter {
+                    Some(exporter) if self.inner.core.handshake_complete => {
+                        exporter.export(label, context, out)
+                    }
+                    _ => Err(Error::Config(
+                        "no exporter: the handshake is not complete, or TLS 1.2 without the \
+                         extended master secret"
+                            .into(),
+                    )),
+                }
+            }
+
             /// Drives I/O on a blocking transport until the handshake completes (or fails).
             /// Returns (bytes read, bytes written).
             pub fn complete_io<T: io::Read + io::Write>(

@@ -94,6 +94,8 @@ pub(crate) struct Core {
     pub(crate) defer_signatures: bool,
     /// TLS 1.3 application traffic secrets, once the handshake is done.
     pub(crate) tls13_traffic: Option<crate::tls13::Tls13Traffic>,
+    /// Keying material exporter, once the handshake is done (RFC 5705, RFC 8446 §7.5).
+    pub(crate) exporter: Option<crate::exporter::Exporter>,
     /// Application data received while keys are changing is rejected.
     pub(crate) max_plaintext_buffer: usize,
 }
@@ -126,6 +128,7 @@ impl Core {
             tolerate_ccs: false,
             trace: None,
             tls13_traffic: None,
+            exporter: None,
             defer_signatures: false,
             early_data_skip: None,
             skip_plaintext_early_data: false,

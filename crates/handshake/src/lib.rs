@@ -17,6 +17,7 @@ mod client;
 pub mod config;
 mod conn;
 mod error;
+mod exporter;
 pub mod record;
 mod server;
 pub mod session;

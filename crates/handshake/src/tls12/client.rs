@@ -453,6 +453,13 @@ impl State for ExpectFinished {
             core.flush_flight()?;
         }
         store_session(core, &st);
+        if st.hs.ems {
+            core.exporter = Some(crate::exporter::Exporter::Tls12 {
+                master: st.master,
+                client_random: st.hs.client_random,
+                server_random: st.hs.server_random,
+            });
+        }
         core.complete_handshake()?;
         core.trace(
             Direction::Local,

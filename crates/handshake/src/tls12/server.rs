@@ -679,6 +679,13 @@ impl State for ExpectFinished {
             }
             send_ccs_finished(core, &mut st.hs, &st.master)?;
         }
+        if st.hs.ems {
+            core.exporter = Some(crate::exporter::Exporter::Tls12 {
+                master: st.master,
+                client_random: st.hs.client_random,
+                server_random: st.hs.server_random,
+            });
+        }
         core.complete_handshake()?;
         core.trace(
             Direction::Local,

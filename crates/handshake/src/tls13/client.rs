@@ -505,6 +505,7 @@ impl State for ExpectFinished {
         server_ap.log(&*config.common.key_log, &client_random);
         if let Ok(exporter) = master.exporter_master_secret(&server_finished_hash) {
             exporter.log(&*config.common.key_log, &client_random);
+            core.exporter = Some(crate::exporter::Exporter::Tls13(exporter));
         }
         core.read_cipher = Some(cipher_for(core, suite, server_ap.traffic_keys(suite.aead))?);
 

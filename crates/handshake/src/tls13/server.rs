@@ -481,6 +481,7 @@ impl Flight13 {
         server_ap.log(&*common.key_log, &client_random);
         if let Ok(exporter) = master.exporter_master_secret(&server_finished_hash) {
             exporter.log(&*common.key_log, &client_random);
+            core.exporter = Some(crate::exporter::Exporter::Tls13(exporter));
         }
         // Half-RTT: our application data may go out under the server application key.
         core.write_cipher = Some(cipher_for(core, suite, server_ap.traffic_keys(suite.aead))?);
