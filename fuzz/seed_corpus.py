@@ -104,7 +104,7 @@ for k, f in enumerate(sorted(os.listdir(BASE + "/captures"))):
 # handshake_mitm: [options, direction | op << 1, k, param, mask, bytes...]. One seed per
 # option set and operation, aimed at early records (see handshake_mitm.rs for the layout).
 n = 0
-for opts in [0, 1, 2, 3, 4, 8, 10, 16, 17, 32, 33, 34, 64, 65, 14, 46]:
+for opts in [0, 1, 2, 3, 4, 8, 10, 16, 17, 32, 33, 34, 64, 65, 14, 46, 128, 129, 160, 0xCE]:
     for op in range(8):
         for direction in (0, 1):
             k = (n * 3) % 5

@@ -94,9 +94,10 @@ fn could_be_alert(record: &[u8], alert: u8, tls13_protected: bool) -> bool {
     }
 }
 
-/// A plaintext alert record (content type 21, two-byte payload).
-pub fn is_plain_alert(record: &[u8]) -> bool {
-    record.first() == Some(&21) && record.len() == 7
+/// A plaintext fatal alert record (content type 21, level 2). Warnings (close_notify the
+/// application asked for) do not count.
+pub fn is_plain_fatal_alert(record: &[u8]) -> bool {
+    record.first() == Some(&21) && record.len() == 7 && record.get(5) == Some(&2)
 }
 
 /// `conn` just returned `err` from `process_new_packets`; `written` is what it wrote since
@@ -111,7 +112,7 @@ pub fn check_failed(conn: &mut dyn Conn, err: &Error, more_input: &[u8]) -> Vec<
     let mut out = Vec::new();
     drain(conn, &mut out);
     let records = split_records(&out);
-    let plain_alerts = records.iter().filter(|r| is_plain_alert(r)).count();
+    let plain_alerts = records.iter().filter(|r| is_plain_fatal_alert(r)).count();
     match err.alert() {
         Some(alert) => {
             let last = records.last().unwrap_or_else(|| panic!("{err:?}: no alert written"));
@@ -121,7 +122,7 @@ pub fn check_failed(conn: &mut dyn Conn, err: &Error, more_input: &[u8]) -> Vec<
             );
             let earlier = records.len() - 1;
             assert!(
-                records.iter().take(earlier).all(|r| !is_plain_alert(r)),
+                records.iter().take(earlier).all(|r| !is_plain_fatal_alert(r)),
                 "{err:?}: more than one alert written"
             );
             assert!(plain_alerts <= 1);

@@ -5,7 +5,8 @@
 //! - byte 0, options: bit 0 TLS 1.2 only; bit 1 client authentication; bit 2 ALPN;
 //!   bit 3 HelloRetryRequest (server takes only P-256, client prefers X25519); bit 4 the
 //!   server's P-256 certificate (else Ed25519); bit 5 resumption (a clean first handshake,
-//!   then the tampered one resumes); bit 6 the client writes data before the handshake ends.
+//!   then the tampered one resumes); bit 6 the client writes data before the handshake ends;
+//!   bit 7 after the first data exchange, a TLS 1.3 KeyUpdate, more data and close_notify.
 //! - byte 1: bit 0 direction (0 client→server, 1 server→client); bits 1-3 the operation:
 //!   0 xor a byte, 1 overwrite bytes, 2 truncate, 3 duplicate, 4 drop, 5 inject a record
 //!   before it, 6 swap it with the next record, 7 none.
@@ -20,7 +21,7 @@
 //! - a side that reports a peer alert got it from its peer, unless the attacker touched
 //!   that direction;
 //! - untampered, both sides complete with identical negotiated parameters (and resume when
-//!   asked), and data round-trips exactly;
+//!   asked), data round-trips exactly (also across a KeyUpdate) and close_notify arrives;
 //! - tampered, whatever completes agrees on every parameter, data that arrives is exactly
 //!   what was sent (or a prefix of it, the rest dropped by the attacker), and a side that
 //!   has neither completed nor failed is only waiting for something the attacker removed;
@@ -294,6 +295,7 @@ fuzz_target!(|data: &[u8]| {
     let o = Options::from_byte(*opt);
     let resume = opt & 32 != 0;
     let early_write = opt & 64 != 0;
+    let post_handshake = opt & 128 != 0;
     let op = [Op::Xor, Op::Overwrite, Op::Truncate, Op::Duplicate, Op::Drop, Op::Inject, Op::Swap, Op::None]
         [usize::from((action >> 1) & 7)];
     let client_config = Arc::new(common_pki::client_config(o));
@@ -330,13 +332,44 @@ fuzz_target!(|data: &[u8]| {
     assert!(world.run(), "handshake did not settle in {MAX_ROUNDS} rounds");
 
     // Application data both ways (through the same attacker).
-    if !world.client.conn.is_handshaking() && world.client.error.is_none() && !early_write {
-        let _ = std::io::Write::write(&mut world.client.conn.writer(), CLIENT_DATA);
+    let (mut client_sent, mut server_sent) = (Vec::new(), Vec::new());
+    if early_write {
+        client_sent.extend_from_slice(CLIENT_DATA);
     }
-    if !world.server.conn.is_handshaking() && world.server.error.is_none() {
-        let _ = std::io::Write::write(&mut world.server.conn.writer(), SERVER_DATA);
+    let send = |conn: &mut dyn Conn, data: &[u8], sent: &mut Vec<u8>| {
+        if let Ok(n) = conn.write_plaintext(data) {
+            sent.extend_from_slice(data.get(..n).unwrap_or(&[]));
+        }
+    };
+    let established = |p: &dyn Conn, e: &Option<Error>| e.is_none() && !p.is_handshaking();
+    if established(&world.client.conn, &world.client.error) && !early_write {
+        send(&mut world.client.conn, CLIENT_DATA, &mut client_sent);
+    }
+    if established(&world.server.conn, &world.server.error) {
+        send(&mut world.server.conn, SERVER_DATA, &mut server_sent);
     }
     assert!(world.run(), "data exchange did not settle in {MAX_ROUNDS} rounds");
+    if post_handshake {
+        // TLS 1.3 KeyUpdate from the client (the server answers with its own), more data,
+        // then close_notify both ways.
+        if established(&world.client.conn, &world.client.error) {
+            if world.client.conn.negotiated().version == Some(ProtocolVersion::Tls13) {
+                world.client.conn.refresh_traffic_keys().expect("KeyUpdate on an established connection");
+            }
+            send(&mut world.client.conn, CLIENT_DATA, &mut client_sent);
+        }
+        if established(&world.server.conn, &world.server.error) {
+            send(&mut world.server.conn, SERVER_DATA, &mut server_sent);
+        }
+        assert!(world.run(), "post-handshake exchange did not settle in {MAX_ROUNDS} rounds");
+        if world.client.error.is_none() {
+            world.client.conn.send_close_notify();
+        }
+        if world.server.error.is_none() {
+            world.server.conn.send_close_notify();
+        }
+        assert!(world.run(), "close did not settle in {MAX_ROUNDS} rounds");
+    }
 
     let fired = world.tamper.fired;
     let (c, s) = (&world.client, &world.server);
@@ -359,8 +392,11 @@ fuzz_target!(|data: &[u8]| {
         if resume {
             assert!(c.conn.negotiated().resumed, "untampered second handshake did not resume");
         }
-        assert_eq!(s.received, CLIENT_DATA, "client data");
-        assert_eq!(c.received, SERVER_DATA, "server data");
+        assert_eq!(s.received, client_sent, "client data");
+        assert_eq!(c.received, server_sent, "server data");
+        if post_handshake {
+            assert!(c.conn.peer_has_closed() && s.conn.peer_has_closed(), "close_notify not seen");
+        }
         return;
     }
     let client_done = c.error.is_none() && !c.conn.is_handshaking();
@@ -370,8 +406,8 @@ fuzz_target!(|data: &[u8]| {
         assert_same(c.conn.negotiated(), s.conn.negotiated(), o);
     }
     // Data that arrived is exactly what was sent, or a prefix of it.
-    assert!(CLIENT_DATA.starts_with(&s.received), "server received forged data: {:02x?}", s.received);
-    assert!(SERVER_DATA.starts_with(&c.received), "client received forged data: {:02x?}", c.received);
+    assert!(client_sent.starts_with(&s.received), "server received forged data: {:02x?}", s.received);
+    assert!(server_sent.starts_with(&c.received), "client received forged data: {:02x?}", c.received);
     if !s.received.is_empty() {
         assert!(server_done || s.error.is_some(), "server delivered data before its handshake completed");
     }
