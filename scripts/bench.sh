@@ -84,7 +84,9 @@ if [ "$tls" = 1 ]; then
         done
       done
     done
-    load "bulk-$backend" --backend "$backend" --conns 1 --concurrency 1 --bytes "$BULK" --label "bulk-$BULK"
+    # --baseline: the same load with --backend null first, and the AEAD's one-core seal
+    # rate; the JSON's bulk.vs_null / bulk.vs_aead_ceiling put the TLS figure between them.
+    load "bulk-$backend" --backend "$backend" --conns 1 --concurrency 1 --bytes "$BULK" --label "bulk-$BULK" --baseline
   done
   load "scale" scale --backend all --conns "$CONNS" --concurrency "$CONCURRENCY" --label tls13-ecdsa-p256-none \
     --tls 1.3 --cert ecdsa-p256

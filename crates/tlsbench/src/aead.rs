@@ -41,7 +41,7 @@ fn parse_aeads(choice: &str) -> Result<Vec<AeadAlgorithm>, String> {
 }
 
 /// Seals records for `budget` on the current thread; returns bytes sealed per second.
-fn seal_rate(
+pub fn seal_rate(
     provider: &dyn CryptoProvider,
     alg: AeadAlgorithm,
     size: usize,
@@ -147,4 +147,46 @@ pub fn run(args: &AeadArgs) -> Result<(), String> {
         eprintln!("tlsbench: results written to {}", written.display());
     }
     Ok(())
+}
+
+/// The AEAD of a negotiated cipher suite, from its IANA name (as in `describe()`).
+pub fn aead_of_suite(negotiated: &str) -> Option<AeadAlgorithm> {
+    if negotiated.contains("AES_128_GCM") {
+        Some(AeadAlgorithm::Aes128Gcm)
+    } else if negotiated.contains("AES_256_GCM") {
+        Some(AeadAlgorithm::Aes256Gcm)
+    } else if negotiated.contains("CHACHA20_POLY1305") {
+        Some(AeadAlgorithm::ChaCha20Poly1305)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suites_map_to_their_aead() {
+        assert_eq!(
+            aead_of_suite("TLSv1.2 TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 x25519"),
+            Some(AeadAlgorithm::Aes128Gcm)
+        );
+        assert_eq!(
+            aead_of_suite("TLSv1.3 TLS_AES_256_GCM_SHA384 x25519"),
+            Some(AeadAlgorithm::Aes256Gcm)
+        );
+        assert_eq!(
+            aead_of_suite("TLSv1.3 TLS_CHACHA20_POLY1305_SHA256 x25519"),
+            Some(AeadAlgorithm::ChaCha20Poly1305)
+        );
+        assert_eq!(aead_of_suite("null (no TLS)"), None);
+    }
+
+    #[test]
+    fn seal_rate_is_positive() {
+        let p = tlskit_providers::all()[0];
+        let rate = seal_rate(p, AeadAlgorithm::Aes128Gcm, 1024, Duration::from_millis(5));
+        assert!(rate.unwrap() > 0.0);
+    }
 }

@@ -98,6 +98,11 @@ pub struct LoadArgs {
     /// record-layer throughput.
     #[arg(long, default_value = "0", value_parser = parse_size)]
     pub bytes: u64,
+    /// With --bytes: also run the same load with --backend null (no TLS) and measure the
+    /// negotiated AEAD's single-core seal rate, and report each TLS result against both
+    /// (`bulk.vs_null`, `bulk.vs_aead_ceiling` in the JSON).
+    #[arg(long, requires = "bytes")]
+    pub baseline: bool,
     /// After the handshake, send `GET / HTTP/1.0` and read the answer (for -www servers).
     #[arg(long, conflicts_with = "bytes")]
     pub http: bool,

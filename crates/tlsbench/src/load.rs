@@ -9,14 +9,16 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 
+use crate::aead::{aead_of_suite, seal_rate};
 use crate::cli::{cores, LoadArgs};
 use crate::credentials::SERVER_NAME;
 use crate::engine::client::{ClientPlan, ClientWorker};
 use crate::engine::server::{ServerPlan, ServerWorker, StopHandle};
+use crate::engine::CHUNK;
 use crate::engine::{Budget, Progress, ServerMode, StartGate, Workload};
 use crate::interrupt::{self, Interrupt};
-use crate::report::{FailedRun, LoadResult, MemoryReport, RunReport, SideReport};
-use crate::session::{build_factory, SessionFactory, Sides, TlsOptions};
+use crate::report::{BulkComparison, FailedRun, LoadResult, MemoryReport, RunReport, SideReport};
+use crate::session::{build_factory, SessionFactory, Sides, TlsOptions, NULL_BACKEND};
 use crate::stats::SideStats;
 use crate::sys::{self, CpuTime};
 
@@ -451,6 +453,7 @@ fn summarise(
         app_bytes_per_s: client.bytes_received as f64 / wall_s,
         errors: client.errors.clone(),
         memory,
+        bulk: None,
         interrupted: m.interrupted,
     }
 }
@@ -504,6 +507,15 @@ fn update_bar(bar: &ProgressBar, budget: &Budget, p: &Progress, start: Instant) 
 pub fn command(args: &LoadArgs, interrupt: &Interrupt) -> Result<RunReport, String> {
     let options = serde_json::to_value(args).map_err(|e| format!("options: {e}"))?;
     let mut report = RunReport::new("load", options);
+    let null_baseline = if args.baseline && args.backend != NULL_BACKEND {
+        let result = null_baseline(args, interrupt)?;
+        report.interrupted |= result.interrupted;
+        let rate = result.app_bytes_per_s;
+        report.results.push(result);
+        Some(rate)
+    } else {
+        None
+    };
     for backend in backends(&args.backend) {
         if interrupt.is_set() {
             report.interrupted = true;
@@ -512,8 +524,11 @@ pub fn command(args: &LoadArgs, interrupt: &Interrupt) -> Result<RunReport, Stri
         let config = LoadConfig::from_args(args, &backend)?;
         announce(&config);
         match run_until(&config, interrupt) {
-            Ok(result) => {
+            Ok(mut result) => {
                 report.interrupted |= result.interrupted;
+                if args.baseline && !interrupt.is_set() {
+                    result.bulk = Some(compare_bulk(&result, null_baseline));
+                }
                 report.results.push(result)
             }
             Err(error) => {
@@ -522,6 +537,43 @@ pub fn command(args: &LoadArgs, interrupt: &Interrupt) -> Result<RunReport, Stri
         }
     }
     Ok(report)
+}
+
+/// The `--baseline` reference: the same load with the null backend (TLS options dropped).
+fn null_baseline(args: &LoadArgs, interrupt: &Interrupt) -> Result<LoadResult, String> {
+    let mut null_args = args.clone();
+    null_args.tls = Default::default();
+    null_args.cert = None;
+    null_args.resume = None;
+    null_args.client_auth = false;
+    null_args.client_cert = None;
+    null_args.client_key = None;
+    null_args.ca = None;
+    let mut config = LoadConfig::from_args(&null_args, NULL_BACKEND)?;
+    config.tls.keylog_file = None;
+    config.label = Some("baseline: same load without TLS".into());
+    announce(&config);
+    run_until(&config, interrupt)
+}
+
+/// Seconds the AEAD ceiling is measured for, per `--baseline` result.
+const CEILING_BUDGET: Duration = Duration::from_millis(500);
+
+/// `result` against the null run and the AEAD's single-core seal rate.
+fn compare_bulk(result: &LoadResult, null_bytes_per_s: Option<f64>) -> BulkComparison {
+    let ratio = |den: Option<f64>| den.filter(|d| *d > 0.0).map(|d| result.app_bytes_per_s / d);
+    let aead = result.negotiated.as_deref().and_then(aead_of_suite);
+    let ceiling = aead.and_then(|alg| {
+        let provider = tlskit_providers::by_name(&result.backend)?;
+        seal_rate(provider, alg, CHUNK, CEILING_BUDGET).ok()
+    });
+    BulkComparison {
+        null_bytes_per_s,
+        vs_null: ratio(null_bytes_per_s),
+        aead: aead.map(|a| a.name().to_string()),
+        aead_ceiling_bytes_per_s: ceiling,
+        vs_aead_ceiling: ratio(ceiling),
+    }
 }
 
 /// One line on stderr saying what is about to run.

@@ -134,10 +134,34 @@ pub struct LoadResult {
     pub errors: BTreeMap<String, u64>,
     /// Memory.
     pub memory: MemoryReport,
+    /// Bulk comparisons (`--baseline` with `--bytes`): this run against the same load
+    /// without TLS and against the AEAD's single-core seal rate.
+    #[serde(default)]
+    pub bulk: Option<BulkComparison>,
     /// The load was interrupted (Ctrl-C / SIGTERM): the figures cover the part that ran,
     /// and connections still open after the grace period count as `aborted/interrupted`.
     #[serde(default)]
     pub interrupted: bool,
+}
+
+/// What a bulk (`--bytes`) result is worth next to its two references.
+///
+/// `vs_null` is what TLS costs over the very same socket path (engine, loopback TCP,
+/// buffers) in the same invocation; `vs_aead_ceiling` is how close the echo gets to sealing
+/// records in a loop on one core, which loopback TCP alone may already prevent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BulkComparison {
+    /// App bytes per second of the same load with `--backend null` (no TLS).
+    pub null_bytes_per_s: Option<f64>,
+    /// This run's app bytes per second over `null_bytes_per_s`.
+    pub vs_null: Option<f64>,
+    /// The negotiated AEAD (e.g. `AES-128-GCM`), when known.
+    pub aead: Option<String>,
+    /// Single-core seal rate of that AEAD with this backend, 16 KiB records (as
+    /// `tlsbench aead`).
+    pub aead_ceiling_bytes_per_s: Option<f64>,
+    /// This run's app bytes per second over `aead_ceiling_bytes_per_s`.
+    pub vs_aead_ceiling: Option<f64>,
 }
 
 /// One step of a thread sweep.
@@ -318,6 +342,12 @@ pub fn table(results: &[LoadResult]) -> String {
         ("connection max ms", |r| ms(r.connection_latency.max_us)),
         ("app data MB/s (each way)", |r| {
             format!("{:.1}", r.app_bytes_per_s / 1e6)
+        }),
+        ("app data vs null (same path)", |r| {
+            opt(r.bulk.as_ref().and_then(|b| b.vs_null), 3)
+        }),
+        ("app data vs AEAD 1-core", |r| {
+            opt(r.bulk.as_ref().and_then(|b| b.vs_aead_ceiling), 3)
         }),
         ("peak RSS MiB", |r| {
             format!("{:.1}", r.memory.rss_peak_bytes as f64 / 1048576.0)

@@ -62,6 +62,9 @@ pub fn command(args: &ScaleArgs, interrupt: &Interrupt) -> Result<RunReport, Str
             "with --connect only the client threads can be swept: add --sweep client".into(),
         );
     }
+    if args.load.baseline {
+        return Err("--baseline applies to a load, not to scale".into());
+    }
     if args.steps.contains(&0) {
         return Err("--steps must be positive thread counts".into());
     }

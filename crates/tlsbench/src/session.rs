@@ -326,10 +326,9 @@ macro_rules! impl_session {
 const NULL_MAX_PAYLOAD: usize = 16384;
 /// Null record header: type (1 byte) and payload length (2 bytes, big endian).
 const NULL_HEADER_LEN: usize = 3;
-/// Bytes moved per `read_tls` call, like a TLS stack's record-sized read.
-const NULL_READ_CHUNK: usize = NULL_MAX_PAYLOAD + NULL_HEADER_LEN;
-/// Received-but-unparsed bytes beyond which `read_tls` refuses to read more.
-const NULL_INCOMING_LIMIT: usize = 4 * NULL_READ_CHUNK;
+/// Receive buffer: one maximal record, like a TLS deframer's. Allocated (and zeroed) once
+/// per connection, at its first read; records are parsed in place.
+const NULL_READ_BUFFER: usize = NULL_MAX_PAYLOAD + NULL_HEADER_LEN;
 /// The fixed hello each side sends.
 const NULL_CLIENT_HELLO: &[u8] = b"tlsbench-null client hello";
 const NULL_SERVER_HELLO: &[u8] = b"tlsbench-null server hello";
@@ -391,7 +390,10 @@ impl SessionFactory for NullFactory {
 pub struct NullSession {
     is_client: bool,
     handshaking: bool,
+    /// Receive buffer; `incoming[in_start..in_end]` is received and not yet parsed.
     incoming: Vec<u8>,
+    in_start: usize,
+    in_end: usize,
     outgoing: Vec<u8>,
     /// Offset of the first unsent byte of `outgoing`.
     outgoing_sent: usize,
@@ -419,6 +421,8 @@ impl NullSession {
             is_client,
             handshaking: true,
             incoming: Vec::new(),
+            in_start: 0,
+            in_end: 0,
             outgoing: Vec::new(),
             outgoing_sent: 0,
             plaintext: Vec::new(),
@@ -437,7 +441,13 @@ impl NullSession {
             .extend_from_slice(payload.get(..len).unwrap_or_default());
     }
 
-    fn handle_record(&mut self, kind: NullRecord, payload: &[u8]) -> Result<(), SessionError> {
+    /// Handles the record whose payload is `incoming[payload]`.
+    fn handle_record(
+        &mut self,
+        kind: NullRecord,
+        payload: std::ops::Range<usize>,
+    ) -> Result<(), SessionError> {
+        let payload = self.incoming.get(payload).unwrap_or_default();
         match (kind, self.is_client, self.handshaking) {
             (NullRecord::ClientHello, false, true) if payload == NULL_CLIENT_HELLO => {
                 self.queue_record(NullRecord::ServerHello, NULL_SERVER_HELLO);
@@ -481,20 +491,31 @@ impl NullSession {
 
 impl Session for NullSession {
     fn read_tls(&mut self, rd: &mut dyn io::Read) -> io::Result<usize> {
-        if self.incoming.len() >= NULL_INCOMING_LIMIT {
-            return Err(io::Error::other("null session: receive buffer full"));
+        if self.in_start > 0 {
+            self.incoming.copy_within(self.in_start..self.in_end, 0);
+            self.in_end -= self.in_start;
+            self.in_start = 0;
         }
-        let mut chunk = [0u8; NULL_READ_CHUNK];
-        let n = rd.read(&mut chunk)?;
-        self.incoming
-            .extend_from_slice(chunk.get(..n).unwrap_or_default());
+        if self.incoming.len() < NULL_READ_BUFFER {
+            self.incoming.resize(NULL_READ_BUFFER, 0);
+        }
+        let spare = self.incoming.get_mut(self.in_end..).unwrap_or_default();
+        if spare.is_empty() {
+            return Err(io::Error::other(
+                "null session: receive buffer full: call process_new_packets",
+            ));
+        }
+        let n = rd.read(spare)?;
+        self.in_end = (self.in_end + n).min(self.incoming.len());
         Ok(n)
     }
 
     fn process_new_packets(&mut self) -> Result<(), SessionError> {
-        let mut consumed = 0;
         loop {
-            let rest = self.incoming.get(consumed..).unwrap_or_default();
+            let rest = self
+                .incoming
+                .get(self.in_start..self.in_end)
+                .unwrap_or_default();
             let Some((header, body)) = rest.split_at_checked(NULL_HEADER_LEN) else {
                 break;
             };
@@ -506,17 +527,20 @@ impl Session for NullSession {
                     format!("{len}-byte record"),
                 ));
             }
-            let Some(payload) = body.get(..len) else {
+            if body.len() < len {
                 break;
-            };
+            }
             let kind = NullRecord::from_byte(kind).ok_or_else(|| {
                 SessionError::new("null:decode_error", format!("record type {kind}"))
             })?;
-            let payload = payload.to_vec();
-            self.handle_record(kind, &payload)?;
-            consumed += NULL_HEADER_LEN + len;
+            let payload = self.in_start + NULL_HEADER_LEN..self.in_start + NULL_HEADER_LEN + len;
+            self.in_start = payload.end;
+            self.handle_record(kind, payload)?;
         }
-        self.incoming.drain(..consumed);
+        if self.in_start == self.in_end {
+            self.in_start = 0;
+            self.in_end = 0;
+        }
         Ok(())
     }
 

@@ -567,3 +567,47 @@ fn serve_stops_on_interrupt_with_a_summary() {
         "{line}"
     );
 }
+
+#[test]
+fn baseline_puts_a_bulk_result_next_to_the_null_run_and_the_aead_ceiling() {
+    let args = load_args(&[
+        "--backend",
+        "ring",
+        "--bytes",
+        "64k",
+        "--conns",
+        "2",
+        "--concurrency",
+        "1",
+        "--threads",
+        "1",
+        "--server-threads",
+        "1",
+        "--baseline",
+    ]);
+    let report = load::command(&args, &Interrupt::new()).unwrap();
+    let backends: Vec<&str> = report.results.iter().map(|r| r.backend.as_str()).collect();
+    assert_eq!(backends, ["null", "ring"]);
+    let null = &report.results[0];
+    let tls = &report.results[1];
+    assert_eq!(
+        (null.failed, tls.failed),
+        (0, 0),
+        "{:?} {:?}",
+        null.errors,
+        tls.errors
+    );
+    assert!(null.bulk.is_none());
+    let bulk = tls.bulk.as_ref().unwrap();
+    assert_eq!(bulk.null_bytes_per_s, Some(null.app_bytes_per_s));
+    let vs_null = bulk.vs_null.unwrap();
+    assert!((vs_null - tls.app_bytes_per_s / null.app_bytes_per_s).abs() < 1e-9);
+    assert!(bulk
+        .aead
+        .as_deref()
+        .is_some_and(|a| a.contains("GCM") || a.contains("ChaCha")));
+    assert!(bulk.aead_ceiling_bytes_per_s.unwrap() > 0.0);
+    assert!(bulk.vs_aead_ceiling.unwrap() > 0.0);
+    let table = tlsbench::report::table(&report.results);
+    assert!(table.contains("app data vs null (same path)"), "{table}");
+}

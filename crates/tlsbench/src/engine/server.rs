@@ -233,7 +233,9 @@ impl ServerWorker {
             }
             let now = Instant::now();
             let key = conns.insert(ServerConn {
-                transport: Transport::new(stream, true),
+                // Not read at once: the ClientHello often trails the accept, and that read
+                // would say EAGAIN. Registering reports whatever is already there.
+                transport: Transport::new(stream, false),
                 session,
                 peer,
                 phase: Phase::Handshaking,

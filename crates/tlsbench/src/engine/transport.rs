@@ -103,8 +103,9 @@ impl Write for Tap<'_> {
 }
 
 impl Transport {
-    /// A socket whose readiness is not known yet (`ready`: assume both directions ready,
-    /// right for freshly accepted sockets; a connecting socket waits for its first event).
+    /// A socket whose readiness is not known yet (`ready`: assume both directions ready;
+    /// otherwise the first poller event says, which epoll delivers at registration for
+    /// a socket that is already readable or writable).
     pub fn new(stream: TcpStream, ready: bool) -> Self {
         Transport {
             stream,
