@@ -82,12 +82,28 @@ pub(crate) fn tlskit_configs(
     pki: &Pki,
     case: Case,
 ) -> (Arc<ClientConfig>, Arc<ServerConfig>) {
+    tlskit_configs_with(provider, pki, case, false)
+}
+
+/// As [`tlskit_configs`]; with `chain_cache` the client's verifier remembers the chains it
+/// accepted (`WebPkiServerVerifier::with_verified_chain_cache`), so from the second
+/// handshake on it skips the chain's signature checks (the ServerKeyExchange or
+/// CertificateVerify signature is still verified every time). rustls has no such cache.
+pub(crate) fn tlskit_configs_with(
+    provider: &'static dyn CryptoProvider,
+    pki: &Pki,
+    case: Case,
+    chain_cache: bool,
+) -> (Arc<ClientConfig>, Arc<ServerConfig>) {
     let suite = match case.version() {
         ProtocolVersion::Tls12 => suites::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
         ProtocolVersion::Tls13 => suites::TLS13_AES_128_GCM_SHA256,
     };
-    let verifier =
+    let mut verifier =
         WebPkiServerVerifier::from_pem(pki.root_pem.as_bytes(), provider).expect("verifier");
+    if chain_cache {
+        verifier = verifier.with_verified_chain_cache(64, std::time::Duration::from_secs(300));
+    }
     let mut client = ClientConfig::new(provider, Arc::new(verifier));
     client.common.only_version(case.version());
     client.common.cipher_suites = vec![suite];

@@ -110,7 +110,17 @@ pub(crate) fn tlskit_handshaker(
     provider: &'static dyn CryptoProvider,
     case: Case,
 ) -> Box<dyn Handshaker> {
-    let (client_config, server_config) = stacks::tlskit_configs(provider, pki(), case);
+    tlskit_handshaker_with(provider, case, false)
+}
+
+/// As [`tlskit_handshaker`], the client optionally with its verified-chain cache on.
+pub(crate) fn tlskit_handshaker_with(
+    provider: &'static dyn CryptoProvider,
+    case: Case,
+    chain_cache: bool,
+) -> Box<dyn Handshaker> {
+    let (client_config, server_config) =
+        stacks::tlskit_configs_with(provider, pki(), case, chain_cache);
     let mut stack = Stack {
         new_client: move || {
             ClientConnection::new(client_config.clone(), SERVER_NAME).expect("client")

@@ -188,6 +188,33 @@ fn main() {
         );
     }
 
+    // The same full handshakes with tlskit's client remembering verified chains (an opt-in
+    // verifier option; rustls verifies the chain every time): not like for like in work
+    // done, reported separately.
+    println!("\n| full handshake, tlskit client with verified-chain cache | tlskit-ring pair | rustls-ring pair | pair ratio tlskit/rustls |");
+    println!("|---|---:|---:|---:|");
+    for case in [Case::Tls12Full, Case::Tls13Full] {
+        let mut contenders = [
+            Contender::new(
+                "tlskit-ring cached chain",
+                handshakes(workloads::tlskit_handshaker_with(ring, case, true)),
+            ),
+            Contender::new(
+                "rustls-ring",
+                handshakes(workloads::rustls_handshaker(case)),
+            ),
+        ];
+        interleave(&mut contenders, &settings);
+        let [tlskit, rustls] = &contenders;
+        println!(
+            "| {} | {} | {} | {} |",
+            case.group_name(),
+            time_cell(tlskit, |s| s.0),
+            time_cell(rustls, |s| s.0),
+            ratio_cell(tlskit, rustls, |s| s.0),
+        );
+    }
+
     // Bulk: every backend's connection paths, record layer and raw AEAD, plus rustls, in one
     // interleaved set. Ratios are throughput ratios (the inverse of the time ratios).
     let mut contenders = Vec::new();
