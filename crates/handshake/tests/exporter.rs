@@ -3,6 +3,7 @@
 
 mod common;
 mod openssl_peer;
+mod peer;
 
 use common::{client_config, drive, server_config, KeyKind, Pki};
 use openssl_peer::s_client;

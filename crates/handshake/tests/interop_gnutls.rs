@@ -27,20 +27,22 @@
 
 mod common;
 mod gnutls_peer;
-mod openssl_peer;
+mod peer;
 
 use common::{certified, client_config, require_client_auth, server_config, KeyKind};
 use gnutls_peer::fixture::{Fixture, CERT_KINDS};
-use gnutls_peer::{gnutls_cli, CliRun, GnutlsServer, STEP_TIMEOUT};
-use openssl_peer::fixture::{can_sign13, can_verify13, key_type};
-use openssl_peer::{ConnReport, EchoServer, Matrix};
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
-use std::sync::{Arc, Mutex};
+use gnutls_peer::{gnutls_cli, CliRun, GnutlsServer};
+use peer::matrix::Matrix;
+use peer::pki_files::{can_sign, can_sign13, can_verify, key_type, runnable};
+use peer::tlskit_client::{tlskit_request, Outcome, TlskitClient, Trace, GET};
+use peer::tlskit_server::{ConnReport, EchoServer};
+use std::io::Read;
+use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
-use tlskit_crypto::{CryptoProvider, NamedGroup, SignatureScheme};
+use tlskit_crypto::{CryptoProvider, NamedGroup};
 use tlskit_handshake::suites::{self, CipherSuite, ProtocolVersion};
-use tlskit_handshake::{ClientConfig, ClientConnection, ServerConfig, Stream, TraceSink};
+use tlskit_handshake::{ClientConfig, ServerConfig};
 
 /// A whole gnutls-cli run (handshakes, echo, close) may take this long.
 const CLI_TIMEOUT: Duration = Duration::from_secs(15);
@@ -180,52 +182,24 @@ fn matrix_suites(p: &dyn CryptoProvider, kind: KeyKind) -> Vec<CipherSuite> {
     }
 }
 
-/// Whether `p` can verify some signature of a `kind` key.
-fn can_verify(p: &dyn CryptoProvider, kind: KeyKind) -> bool {
-    let verifiable = p.supported_verify_algorithms();
-    SignatureScheme::ALL
-        .into_iter()
-        .any(|s| s.key_type() == key_type(kind) && verifiable.contains(&s.verify_algorithm()))
-}
-
-/// Whether `p` can sign with a `kind` key.
-fn can_sign(p: &dyn CryptoProvider, kind: KeyKind) -> bool {
-    p.supported_signing_schemes()
-        .iter()
-        .any(|s| s.key_type() == key_type(kind))
-}
-
-/// Whether `p` can run `suite` with a `kind` certificate (as server when `signing`).
-fn runnable(p: &dyn CryptoProvider, suite: CipherSuite, kind: KeyKind, signing: bool) -> bool {
-    let auth = match (suite.version, signing) {
-        (ProtocolVersion::Tls12, true) => can_sign(p, kind),
-        (ProtocolVersion::Tls12, false) => can_verify(p, kind),
-        (_, true) => can_sign13(p, kind),
-        (_, false) => can_verify13(p, kind),
-    };
-    auth && p.aead(suite.aead).is_some()
-}
-
 // ---------------------------------------------------------------------------------------
 // tlskit client → gnutls-serv
 // ---------------------------------------------------------------------------------------
 
-/// What one tlskit client connection did.
-#[derive(Debug)]
-struct ClientOutcome {
-    version: Option<ProtocolVersion>,
-    suite: Option<CipherSuite>,
-    group: Option<NamedGroup>,
-    resumed: bool,
-    alpn: Option<Vec<u8>>,
-    extended_master_secret: bool,
-    /// Everything the server sent, until its close.
-    response: Vec<u8>,
-    trace: Vec<String>,
+/// GnuTLS's view of a tlskit client connection to `gnutls-serv --http`.
+trait StatusPage {
+    /// The `Description` row of a `gnutls-serv --http` status page.
+    fn page_description(&self) -> Result<String, String>;
+    fn check(
+        &self,
+        v: ProtocolVersion,
+        suite: Option<CipherSuite>,
+        group: Option<NamedGroup>,
+        resumed: bool,
+    ) -> Result<String, String>;
 }
 
-impl ClientOutcome {
-    /// The `Description` row of a `gnutls-serv --http` status page.
+impl StatusPage for Outcome {
     fn page_description(&self) -> Result<String, String> {
         let page = String::from_utf8_lossy(&self.response);
         if !page.starts_with("HTTP/1.0 200 OK") {
@@ -238,8 +212,6 @@ impl ClientOutcome {
             .ok_or_else(|| format!("no description on the status page: {page:.2000}"))
     }
 
-    /// Checks GnuTLS's status page against what tlskit negotiated (and, when given, the
-    /// expected version, suite and group).
     fn check(
         &self,
         v: ProtocolVersion,
@@ -280,53 +252,10 @@ impl ClientOutcome {
     }
 }
 
-const GET: &[u8] = b"GET / HTTP/1.0\r\n\r\n";
-
 /// Connects to `addr` as `localhost`, sends a GET, reads the response until the server
 /// closes. Every socket operation is bounded by [`STEP_TIMEOUT`].
-fn tlskit_get(config: &Arc<ClientConfig>, addr: SocketAddr) -> Result<ClientOutcome, String> {
-    let lines = Arc::new(Mutex::new(Vec::<String>::new()));
-    let sink = {
-        let lines = lines.clone();
-        TraceSink::new(move |l| {
-            if let Ok(mut v) = lines.lock() {
-                v.push(l.to_string());
-            }
-        })
-    };
-    let sock =
-        TcpStream::connect_timeout(&addr, STEP_TIMEOUT).map_err(|e| format!("connect: {e}"))?;
-    sock.set_read_timeout(Some(STEP_TIMEOUT))
-        .map_err(|e| e.to_string())?;
-    sock.set_write_timeout(Some(STEP_TIMEOUT))
-        .map_err(|e| e.to_string())?;
-    let conn = ClientConnection::with_trace(config.clone(), "localhost", Some(sink))
-        .map_err(|e| format!("ClientConnection::new: {e}"))?;
-    let mut stream = Stream::new(conn, sock);
-    stream.handshake().map_err(|e| format!("handshake: {e}"))?;
-    stream
-        .write_all(GET)
-        .and_then(|()| stream.flush())
-        .map_err(|e| format!("write: {e}"))?;
-    let mut response = Vec::new();
-    stream
-        .read_to_end(&mut response)
-        .map_err(|e| format!("read (after {} bytes): {e}", response.len()))?;
-    if !stream.conn.peer_has_closed() {
-        return Err("the response did not end with close_notify".into());
-    }
-    let _ = stream.close();
-    let n = stream.conn.negotiated();
-    Ok(ClientOutcome {
-        version: n.version,
-        suite: n.suite,
-        group: n.group,
-        resumed: n.resumed,
-        alpn: n.alpn.clone(),
-        extended_master_secret: n.extended_master_secret,
-        response,
-        trace: lines.lock().map(|v| v.clone()).unwrap_or_default(),
-    })
+fn tlskit_get(config: &Arc<ClientConfig>, addr: SocketAddr) -> Result<Outcome, String> {
+    tlskit_request(config, addr, GET, Trace::Record)
 }
 
 /// A client config trusting the fixture root, limited to `v`.
@@ -341,7 +270,7 @@ fn client_for(p: &'static dyn CryptoProvider, fx: &Fixture, v: ProtocolVersion) 
 /// each cell tests one thing; its default (an optional request, with the empty TLS 1.3
 /// status_request of RFC 8446 §4.4.2.1) has its own cells.
 fn http_server(fx: &Fixture, kind: KeyKind, extra: &[String]) -> GnutlsServer {
-    let mut args = fx.server(kind).args();
+    let mut args = fx.server(kind).gnutls_args();
     args.push("--http".into());
     if !extra.iter().any(|a| a == "--require-client-cert") {
         args.push("--disable-client-cert".into());
@@ -549,7 +478,7 @@ fn tlskit_client_to_gnutls_serv_versions_and_refusals() {
     const DIR: &str = "tlskit → gnutls-serv";
     // gnutls-serv as it comes: it asks for an optional client certificate (in TLS 1.3
     // its CertificateRequest carries an empty status_request, RFC 8446 §4.4.2.1).
-    let mut args = fx.server(KeyKind::EcdsaP256).args();
+    let mut args = fx.server(KeyKind::EcdsaP256).gnutls_args();
     args.push("--http".into());
     let default_server = GnutlsServer::start(&args, fx.dir.path());
     for p in tlskit_providers::all() {
@@ -877,7 +806,7 @@ fn gnutls_cli_to_tlskit_server_client_auth_alpn_resumption() {
                     m.skip(DIR, p.name(), what, "backend cannot verify this key type");
                     continue;
                 }
-                let mut extra = fx.client(*kind).args();
+                let mut extra = fx.client(*kind).gnutls_args();
                 extra.push(priority(v, None, None));
                 let s = Session::run(&fx, &server, &extra, 1);
                 let result = s.check(v, None, None).and_then(|(r, d)| {
@@ -1080,66 +1009,43 @@ fn echo_through_gnutls(
     data: &[u8],
     key_update: bool,
 ) -> Result<String, String> {
-    let lines = Arc::new(Mutex::new(Vec::<String>::new()));
-    let sink = {
-        let lines = lines.clone();
-        TraceSink::new(move |l| {
-            if let Ok(mut v) = lines.lock() {
-                v.push(l.to_string());
-            }
-        })
-    };
-    let sock =
-        TcpStream::connect_timeout(&addr, STEP_TIMEOUT).map_err(|e| format!("connect: {e}"))?;
-    sock.set_read_timeout(Some(STEP_TIMEOUT))
-        .map_err(|e| e.to_string())?;
-    sock.set_write_timeout(Some(STEP_TIMEOUT))
-        .map_err(|e| e.to_string())?;
-    let conn = ClientConnection::with_trace(config.clone(), "localhost", Some(sink))
-        .map_err(|e| format!("ClientConnection::new: {e}"))?;
-    let mut stream = Stream::new(conn, sock);
-    stream.handshake().map_err(|e| format!("handshake: {e}"))?;
+    let mut c = TlskitClient::connect(config, addr)?;
     let half = data.len() / 2;
     let mut echoed = Vec::with_capacity(data.len());
     let mut buf = vec![0u8; 32 * 1024];
     for (i, part) in [&data[..half], &data[half..]].into_iter().enumerate() {
         if key_update && i == 1 {
-            stream
+            c.stream
                 .conn
                 .refresh_traffic_keys()
                 .map_err(|e| format!("KeyUpdate: {e}"))?;
         }
-        stream
-            .write_all(part)
-            .and_then(|()| stream.flush())
-            .map_err(|e| format!("write: {e}"))?;
+        c.send(part)?;
         let want = echoed.len() + part.len();
         while echoed.len() < want {
-            match stream.read(&mut buf) {
+            match c.stream.read(&mut buf) {
                 Ok(0) => return Err(format!("closed after {} echoed bytes", echoed.len())),
                 Ok(n) => echoed.extend_from_slice(&buf[..n]),
                 Err(e) => return Err(format!("read after {} bytes: {e}", echoed.len())),
             }
         }
     }
-    let _ = stream.close();
+    c.close();
     if echoed != data {
         return Err(format!("echo differs ({} bytes back)", echoed.len()));
     }
-    let trace = lines.lock().map(|v| v.clone()).unwrap_or_default();
-    let count = |needle: &str| trace.iter().filter(|l| l.contains(needle)).count();
     let (sent, received) = (
-        count("Client → Server: KeyUpdate"),
-        count("Server → Client: KeyUpdate"),
+        c.traced("Client → Server: KeyUpdate"),
+        c.traced("Server → Client: KeyUpdate"),
     );
     let want = usize::from(key_update);
-    if sent != want || received != want || count(PEER_UPDATED) != want {
+    if sent != want || received != want || c.traced(PEER_UPDATED) != want {
         return Err(format!(
             "KeyUpdate sent {sent}, received {received}, expected {want} each\n{}",
-            trace.join("\n")
+            c.trace_text()
         ));
     }
-    let n = stream.conn.negotiated();
+    let n = c.stream.conn.negotiated();
     Ok(format!(
         "{} B echoed, {}{}",
         data.len(),
@@ -1160,7 +1066,7 @@ fn application_data_and_key_update_both_ways() {
 
     // tlskit client → gnutls-serv --echo.
     const C2S: &str = "tlskit → gnutls-serv";
-    let mut args = fx.server(KeyKind::EcdsaP256).args();
+    let mut args = fx.server(KeyKind::EcdsaP256).gnutls_args();
     args.extend(["--echo".to_string(), "--disable-client-cert".to_string()]);
     let server = GnutlsServer::start(&args, fx.dir.path());
     for p in tlskit_providers::all() {
@@ -1261,30 +1167,8 @@ fn application_data_and_key_update_both_ways() {
 /// GnuTLS send a HelloRequest, which tlskit declines with a warning no_renegotiation
 /// (RFC 5246 §7.4.1.1, §7.2.2) without failing itself.
 fn hello_request_declined(config: &Arc<ClientConfig>, addr: SocketAddr) -> Result<String, String> {
-    let lines = Arc::new(Mutex::new(Vec::<String>::new()));
-    let sink = {
-        let lines = lines.clone();
-        TraceSink::new(move |l| {
-            if let Ok(mut v) = lines.lock() {
-                v.push(l.to_string());
-            }
-        })
-    };
-    let sock =
-        TcpStream::connect_timeout(&addr, STEP_TIMEOUT).map_err(|e| format!("connect: {e}"))?;
-    sock.set_read_timeout(Some(STEP_TIMEOUT))
-        .map_err(|e| e.to_string())?;
-    sock.set_write_timeout(Some(STEP_TIMEOUT))
-        .map_err(|e| e.to_string())?;
-    let conn = ClientConnection::with_trace(config.clone(), "localhost", Some(sink))
-        .map_err(|e| format!("ClientConnection::new: {e}"))?;
-    let mut stream = Stream::new(conn, sock);
-    stream.handshake().map_err(|e| format!("handshake: {e}"))?;
-    stream
-        .write_all(b"**REHANDSHAKE**\n")
-        .and_then(|()| stream.flush())
-        .map_err(|e| format!("write: {e}"))?;
-    let trace = || lines.lock().map(|v| v.clone()).unwrap_or_default();
+    let mut c = TlskitClient::connect(config, addr)?;
+    c.send(b"**REHANDSHAKE**\n")?;
     let declined = |t: &[String]| {
         t.iter()
             .any(|l| l.contains("Client → Server: Alert warning no_renegotiation"))
@@ -1292,16 +1176,16 @@ fn hello_request_declined(config: &Arc<ClientConfig>, addr: SocketAddr) -> Resul
     let mut buf = [0u8; 1024];
     // Bounded: at most a few reads, each bounded by the socket timeout.
     for _ in 0..8 {
-        if declined(&trace()) {
+        if declined(&c.trace()) {
             break;
         }
-        match stream.read(&mut buf) {
+        match c.stream.read(&mut buf) {
             Ok(0) => break,
             Ok(_) => {}
-            Err(e) => return Err(format!("read: {e}\n{}", trace().join("\n"))),
+            Err(e) => return Err(format!("read: {e}\n{}", c.trace_text())),
         }
     }
-    let t = trace();
+    let t = c.trace();
     let hello_request = t
         .iter()
         .any(|l| l.contains("Server → Client: HelloRequest"));
@@ -1322,7 +1206,7 @@ fn renegotiation_refused_and_early_data_declined() {
     let fx = Fixture::new("gnutls-reneg");
     let mut m = Matrix::default();
     // tlskit client: a HelloRequest from gnutls-serv.
-    let mut args = fx.server(KeyKind::EcdsaP256).args();
+    let mut args = fx.server(KeyKind::EcdsaP256).gnutls_args();
     args.extend(["--echo".to_string(), "--disable-client-cert".to_string()]);
     let gs = GnutlsServer::start(&args, fx.dir.path());
     for p in tlskit_providers::all() {

@@ -14,117 +14,38 @@
 
 mod common;
 mod openssl_peer;
+mod peer;
 
-use common::{
-    certified, client_config, require_client_auth, server_config, Identity, KeyKind, Pki,
-};
-use openssl_peer::{
-    s_client, ClientRun, ConnReport, EchoServer, Matrix, SServer, TempDir, STEP_TIMEOUT,
-};
+use common::{certified, client_config, require_client_auth, server_config, Identity, KeyKind};
+use openssl_peer::fixture::{can_sign, can_verify, key_type, path_arg, strs, Fixture, CERT_KINDS};
+use openssl_peer::{s_client, ClientRun, ConnReport, EchoServer, Matrix, SServer, STEP_TIMEOUT};
+use peer::tlskit_client::{tlskit_request as request, Outcome, Trace, GET};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
-use tlskit_crypto::{CryptoProvider, KeyType, NamedGroup, SignatureScheme};
+use tlskit_crypto::{CryptoProvider, NamedGroup};
 use tlskit_handshake::suites::{self, openssl_name, CipherSuite, ProtocolVersion};
-use tlskit_handshake::{ClientConfig, ClientConnection, ServerConfig, Stream, TraceSink};
-
-/// The certificate types of the matrix (rcgen makes each; OpenSSL accepts each in 1.2).
-const CERT_KINDS: [KeyKind; 4] = [
-    KeyKind::EcdsaP256,
-    KeyKind::EcdsaP384,
-    KeyKind::Rsa2048,
-    KeyKind::Ed25519,
-];
+use tlskit_handshake::{ClientConfig, ClientConnection, ServerConfig, Stream};
 
 /// A whole `s_client` run may take this long (handshake + echo + close).
 const CLIENT_RUN_TIMEOUT: Duration = Duration::from_secs(20);
 
-/// PEM files of one identity: the leaf alone, the intermediate alone, both, the key.
-struct IdentityFiles {
-    id: Identity,
-    leaf: PathBuf,
-    intermediate: PathBuf,
-    /// The key as OpenSSL 3.0 can read it (see [`openssl_readable_key`]).
-    openssl_key: PathBuf,
-}
-
-/// The test PKI written to a temporary directory.
-struct Fixture {
-    dir: TempDir,
-    pki: Pki,
-    root: PathBuf,
-    servers: Vec<(KeyKind, IdentityFiles)>,
-    clients: Vec<(KeyKind, IdentityFiles)>,
-}
-
-impl Fixture {
-    fn new(tag: &str) -> Self {
-        // Fail first, and clearly, if there is no openssl binary.
-        openssl_peer::openssl();
-        let dir = TempDir::new(tag);
-        let pki = Pki::new();
-        let root = dir.write("root.pem", &pki.root_pem);
-        let write = |prefix: String, id: Identity| -> IdentityFiles {
-            let (leaf_pem, inter_pem) = split_first_pem(&id.chain_pem);
-            IdentityFiles {
-                leaf: dir.write(&format!("{prefix}-leaf.pem"), leaf_pem),
-                intermediate: dir.write(&format!("{prefix}-inter.pem"), inter_pem),
-                openssl_key: dir.write(&format!("{prefix}-key.pem"), openssl_readable_key(&id)),
-                id,
-            }
-        };
-        let servers = CERT_KINDS
-            .iter()
-            .map(|k| (*k, write(format!("server-{k:?}"), pki.server(*k))))
-            .collect();
-        let clients = CERT_KINDS
-            .iter()
-            .map(|k| (*k, write(format!("client-{k:?}"), pki.client(*k))))
-            .collect();
-        Fixture {
-            dir,
-            pki,
-            root,
-            servers,
-            clients,
-        }
-    }
-
-    fn server(&self, kind: KeyKind) -> &IdentityFiles {
-        &self
-            .servers
-            .iter()
-            .find(|(k, _)| *k == kind)
-            .expect("server identity")
-            .1
-    }
-
-    fn client(&self, kind: KeyKind) -> &IdentityFiles {
-        &self
-            .clients
-            .iter()
-            .find(|(k, _)| *k == kind)
-            .expect("client identity")
-            .1
-    }
-
+/// The TLS 1.2 argument lists of this suite.
+trait Tls12Args {
     /// `s_server` arguments serving `kind`'s chain.
+    fn s_server_cert_args(&self, kind: KeyKind) -> Vec<String>;
+    /// `s_client` arguments for a verified TLS 1.2 connection to `server`.
+    fn s_client_args(&self, server: &EchoServer) -> Vec<String>;
+}
+
+impl Tls12Args for Fixture {
     fn s_server_cert_args(&self, kind: KeyKind) -> Vec<String> {
-        let f = self.server(kind);
-        vec![
-            "-tls1_2".into(),
-            "-cert".into(),
-            path_arg(&f.leaf),
-            "-cert_chain".into(),
-            path_arg(&f.intermediate),
-            "-key".into(),
-            path_arg(&f.openssl_key),
-        ]
+        let mut args = vec!["-tls1_2".to_string()];
+        args.extend(self.server(kind).openssl_args());
+        args
     }
 
-    /// `s_client` arguments for a verified TLS 1.2 connection to `server`.
     fn s_client_args(&self, server: &EchoServer) -> Vec<String> {
         vec![
             "-connect".into(),
@@ -141,70 +62,6 @@ impl Fixture {
             "-nocommands".into(),
         ]
     }
-}
-
-fn path_arg(p: &Path) -> String {
-    p.to_str().expect("utf-8 temp path").to_string()
-}
-
-fn strs(v: &[String]) -> Vec<&str> {
-    v.iter().map(String::as_str).collect()
-}
-
-/// Splits a PEM bundle after its first block.
-fn split_first_pem(bundle: &str) -> (String, String) {
-    const END: &str = "-----END CERTIFICATE-----";
-    let cut = bundle.find(END).expect("a certificate block") + END.len();
-    let (first, rest) = bundle.split_at(cut);
-    (format!("{}\n", first.trim()), format!("{}\n", rest.trim()))
-}
-
-/// rcgen (through ring) writes Ed25519 keys as PKCS#8 v2 (RFC 5958 OneAsymmetricKey with
-/// the public key), which OpenSSL 3.0's decoder rejects ("unsupported"); OpenSSL gets the
-/// same key as PKCS#8 v1 (RFC 8410 §7). Other keys are passed through.
-fn openssl_readable_key(id: &Identity) -> String {
-    // SEQUENCE { INTEGER 1, SEQUENCE { OID 1.3.101.112 }, OCTET STRING { OCTET STRING (32) },
-    //            [1] IMPLICIT BIT STRING (public key) }, as ring writes it.
-    const V2_PREFIX: [u8; 16] = [
-        0x30, 0x51, 0x02, 0x01, 0x01, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04,
-        0x20,
-    ];
-    const V1_PREFIX: [u8; 16] = [
-        0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04,
-        0x20,
-    ];
-    match id.key_pkcs8.strip_prefix(&V2_PREFIX[..]) {
-        Some(rest) if rest.len() == 32 + 35 => {
-            let mut v1 = V1_PREFIX.to_vec();
-            v1.extend_from_slice(&rest[..32]);
-            tlskit_crypto::pem::encode("PRIVATE KEY", &v1)
-        }
-        _ => id.key_pem.clone(),
-    }
-}
-
-fn key_type(kind: KeyKind) -> KeyType {
-    match kind {
-        KeyKind::EcdsaP256 => KeyType::Ecdsa(tlskit_crypto::Curve::P256),
-        KeyKind::EcdsaP384 => KeyType::Ecdsa(tlskit_crypto::Curve::P384),
-        KeyKind::Rsa2048 => KeyType::Rsa,
-        KeyKind::Ed25519 => KeyType::Ed25519,
-    }
-}
-
-/// Whether `p` can sign with a `kind` key.
-fn can_sign(p: &dyn CryptoProvider, kind: KeyKind) -> bool {
-    p.supported_signing_schemes()
-        .iter()
-        .any(|s| s.key_type() == key_type(kind))
-}
-
-/// Whether `p` can verify some TLS 1.2 signature scheme of a `kind` key.
-fn can_verify(p: &dyn CryptoProvider, kind: KeyKind) -> bool {
-    let verifiable = p.supported_verify_algorithms();
-    SignatureScheme::ALL
-        .into_iter()
-        .any(|s| s.key_type() == key_type(kind) && verifiable.contains(&s.verify_algorithm()))
 }
 
 fn tls12_suites() -> impl Iterator<Item = CipherSuite> {
@@ -237,79 +94,25 @@ fn tls12_server_config(p: &'static dyn CryptoProvider, id: &Identity) -> ServerC
 // tlskit client → openssl s_server
 // ---------------------------------------------------------------------------------------
 
-/// What one tlskit client connection did.
-struct ClientOutcome {
-    suite: Option<&'static str>,
-    group: Option<NamedGroup>,
-    resumed: bool,
-    extended_master_secret: bool,
-    /// Everything the server sent, until its close_notify.
-    response: Vec<u8>,
-    /// The handshake trace, when one was asked for.
-    trace: Vec<String>,
-}
-
 /// Connects to `addr` as `localhost`, sends `request`, reads until the server's
-/// close_notify. Every socket operation is bounded by [`STEP_TIMEOUT`].
+/// close_notify, recording the handshake trace when `with_trace`.
 fn tlskit_request(
     config: &Arc<ClientConfig>,
     addr: SocketAddr,
-    request: &[u8],
+    request_bytes: &[u8],
     with_trace: bool,
-) -> Result<ClientOutcome, String> {
-    let lines = Arc::new(Mutex::new(Vec::<String>::new()));
-    let sink = {
-        let lines = lines.clone();
-        TraceSink::new(move |l| {
-            if let Ok(mut v) = lines.lock() {
-                v.push(l.to_string());
-            }
-        })
+) -> Result<Outcome, String> {
+    let mode = if with_trace {
+        Trace::Record
+    } else {
+        Trace::Off
     };
-    let sock =
-        TcpStream::connect_timeout(&addr, STEP_TIMEOUT).map_err(|e| format!("connect: {e}"))?;
-    sock.set_read_timeout(Some(STEP_TIMEOUT))
-        .map_err(|e| e.to_string())?;
-    sock.set_write_timeout(Some(STEP_TIMEOUT))
-        .map_err(|e| e.to_string())?;
-    let conn =
-        ClientConnection::with_trace(config.clone(), "localhost", with_trace.then_some(sink))
-            .map_err(|e| format!("ClientConnection::new: {e}"))?;
-    let mut stream = Stream::new(conn, sock);
-    stream.handshake().map_err(|e| format!("handshake: {e}"))?;
-    stream
-        .write_all(request)
-        .and_then(|()| stream.flush())
-        .map_err(|e| format!("write: {e}"))?;
-    let mut response = Vec::new();
-    stream
-        .read_to_end(&mut response)
-        .map_err(|e| format!("read (after {} bytes): {e}", response.len()))?;
-    if !stream.conn.peer_has_closed() {
-        return Err("the response did not end with close_notify".into());
-    }
-    let _ = stream.close();
-    let n = stream.conn.negotiated();
-    let trace = lines.lock().map(|v| v.clone()).unwrap_or_default();
-    Ok(ClientOutcome {
-        suite: n.suite.map(|s| s.name),
-        group: n.group,
-        resumed: n.resumed,
-        extended_master_secret: n.extended_master_secret,
-        response,
-        trace,
-    })
+    request(config, addr, request_bytes, mode)
 }
-
-const GET: &[u8] = b"GET / HTTP/1.0\r\n\r\n";
 
 /// Checks an `s_server -www` status page: HTTP 200, and s_server's own view of the
 /// session (`New`/`Reused`, TLSv1.2, the cipher).
-fn check_www_page(
-    out: &ClientOutcome,
-    suite: Option<CipherSuite>,
-    reused: bool,
-) -> Result<(), String> {
+fn check_www_page(out: &Outcome, suite: Option<CipherSuite>, reused: bool) -> Result<(), String> {
     let page = String::from_utf8_lossy(&out.response);
     if !page.starts_with("HTTP/1.0 200 ok") {
         return Err(format!("unexpected response: {page:.200}"));
@@ -326,10 +129,11 @@ fn check_www_page(
         if line.trim_end() != format!("{prefix}{}", openssl_name(s)) {
             return Err(format!("s_server says {line:?}, we negotiated {}", s.name));
         }
-        if out.suite != Some(s.name) {
+        if out.suite_name() != Some(s.name) {
             return Err(format!(
                 "we negotiated {:?}, expected {}",
-                out.suite, s.name
+                out.suite_name(),
+                s.name
             ));
         }
     }
@@ -372,7 +176,7 @@ fn tlskit_client_to_s_server_suites_certs_groups_all_backends() {
                     .map(|out| {
                         format!(
                             "{} {}",
-                            out.suite.unwrap_or("?"),
+                            out.suite_name().unwrap_or("?"),
                             out.group.map_or("?", |g| g.name())
                         )
                     })
@@ -415,7 +219,11 @@ fn tlskit_client_to_s_server_suites_certs_groups_all_backends() {
             let result = tlskit_request(&Arc::new(cc), server.addr(), GET, false).and_then(|out| {
                 check_www_page(&out, None, false)?;
                 if out.group == Some(group) {
-                    Ok(format!("{} {}", out.suite.unwrap_or("?"), group.name()))
+                    Ok(format!(
+                        "{} {}",
+                        out.suite_name().unwrap_or("?"),
+                        group.name()
+                    ))
                 } else {
                     Err(format!(
                         "negotiated {:?}, s_server has only {name}",
@@ -573,7 +381,10 @@ fn tlskit_client_to_s_server_client_auth() {
                 if page.contains("no client certificate available") {
                     return Err(format!("s_server saw no client certificate: {page:.3000}"));
                 }
-                Ok(format!("authenticated, {}", out.suite.unwrap_or("?")))
+                Ok(format!(
+                    "authenticated, {}",
+                    out.suite_name().unwrap_or("?")
+                ))
             });
             m.record(
                 "tlskit → s_server -Verify",
@@ -638,11 +449,10 @@ fn tlskit_client_resumes_with_s_server_by_ticket_and_by_id() {
                     ));
                 }
                 let second = tlskit_request(&cc, server.addr(), GET, false)?;
-                check_www_page(&second, first.suite.and_then(suites::by_name), true)
-                    .map_err(|e| format!("second: {e}"))?;
+                check_www_page(&second, first.suite, true).map_err(|e| format!("second: {e}"))?;
                 Ok(format!(
                     "full then resumed, {}",
-                    second.suite.unwrap_or("?")
+                    second.suite_name().unwrap_or("?")
                 ))
             })();
             m.record(
@@ -931,7 +741,7 @@ fn s_client_to_tlskit_server_client_auth() {
                 "-cert_chain".to_string(),
                 path_arg(&f.intermediate),
                 "-key".to_string(),
-                path_arg(&f.openssl_key),
+                path_arg(&f.key),
             ];
             let s = Session::new(&fx, &required, &extra, HELLO_QUIT, 1);
             let result = s.check().and_then(|(_, report)| {

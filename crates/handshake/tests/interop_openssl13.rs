@@ -26,19 +26,20 @@
 
 mod common;
 mod openssl_peer;
+mod peer;
 
 use common::{certified, client_config, require_client_auth, server_config, KeyKind};
 use openssl_peer::fixture::{can_sign13, can_verify13, path_arg, strs, Fixture, CERT_KINDS};
 use openssl_peer::{
     s_client, ClientRun, ConnReport, EchoServer, InteractiveClient, Matrix, SServer, STEP_TIMEOUT,
 };
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
-use std::sync::{Arc, Mutex};
+use peer::tlskit_client::{Outcome, TlskitClient, Trace, GET};
+use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 use tlskit_crypto::{CryptoProvider, NamedGroup, SignatureScheme};
 use tlskit_handshake::suites::{self, CipherSuite, ProtocolVersion};
-use tlskit_handshake::{ClientConfig, ClientConnection, ServerConfig, Stream, TraceSink};
+use tlskit_handshake::{ClientConfig, ServerConfig};
 use tlskit_wire::HELLO_RETRY_REQUEST_RANDOM;
 
 /// The TLS 1.3 suites (RFC 8446 §B.4).
@@ -153,144 +154,10 @@ fn server_random_tail(log: &str) -> Option<Vec<u8>> {
 // tlskit client side
 // ---------------------------------------------------------------------------------------
 
-/// A connected tlskit client (handshake done) that records its trace.
-struct TlskitClient {
-    stream: Stream<ClientConnection, TcpStream>,
-    trace: Arc<Mutex<Vec<String>>>,
-    received: Vec<u8>,
+/// Connects as `localhost` (handshake done, trace recorded and shown in errors).
+fn connect(config: &Arc<ClientConfig>, addr: SocketAddr) -> Result<TlskitClient, String> {
+    TlskitClient::connect_with(config, addr, Trace::Report)
 }
-
-/// What a tlskit client connection negotiated.
-struct Outcome {
-    version: Option<ProtocolVersion>,
-    suite: Option<&'static str>,
-    group: Option<NamedGroup>,
-    resumed: bool,
-    scheme: Option<SignatureScheme>,
-    alpn: Option<Vec<u8>>,
-    /// Everything the server sent, until its close_notify.
-    response: Vec<u8>,
-    trace: Vec<String>,
-}
-
-impl Outcome {
-    fn traced(&self, needle: &str) -> usize {
-        self.trace.iter().filter(|l| l.contains(needle)).count()
-    }
-
-    fn summary(&self) -> String {
-        format!(
-            "{} {} {} {}",
-            self.version.map_or("?", |v| v.name()),
-            self.suite.unwrap_or("?"),
-            self.group.map_or("?", |g| g.name()),
-            self.scheme.map_or("-", |s| s.name())
-        )
-    }
-}
-
-impl TlskitClient {
-    /// Connects to `addr` as `localhost` and completes the handshake; every socket
-    /// operation is bounded by [`STEP_TIMEOUT`].
-    fn connect(config: &Arc<ClientConfig>, addr: SocketAddr) -> Result<Self, String> {
-        let trace = Arc::new(Mutex::new(Vec::<String>::new()));
-        let sink = {
-            let trace = trace.clone();
-            TraceSink::new(move |l| {
-                if let Ok(mut v) = trace.lock() {
-                    v.push(l.to_string());
-                }
-            })
-        };
-        let sock =
-            TcpStream::connect_timeout(&addr, STEP_TIMEOUT).map_err(|e| format!("connect: {e}"))?;
-        sock.set_read_timeout(Some(STEP_TIMEOUT))
-            .and_then(|()| sock.set_write_timeout(Some(STEP_TIMEOUT)))
-            .map_err(|e| e.to_string())?;
-        let conn = ClientConnection::with_trace(config.clone(), "localhost", Some(sink))
-            .map_err(|e| format!("ClientConnection::new: {e}"))?;
-        let mut client = TlskitClient {
-            stream: Stream::new(conn, sock),
-            trace,
-            received: Vec::new(),
-        };
-        client
-            .stream
-            .handshake()
-            .map_err(|e| format!("handshake: {e}\n{}", client.trace_text()))?;
-        Ok(client)
-    }
-
-    fn trace_text(&self) -> String {
-        self.trace.lock().map(|v| v.join("\n")).unwrap_or_default()
-    }
-
-    fn send(&mut self, data: &[u8]) -> Result<(), String> {
-        self.stream
-            .write_all(data)
-            .and_then(|()| self.stream.flush())
-            .map_err(|e| format!("write: {e}"))
-    }
-
-    /// Reads until `needle` has arrived (after what earlier calls consumed).
-    fn read_until(&mut self, needle: &[u8]) -> Result<(), String> {
-        let mut buf = [0u8; 16 * 1024];
-        loop {
-            if let Some(i) = self
-                .received
-                .windows(needle.len())
-                .position(|w| w == needle)
-            {
-                self.received.drain(..i + needle.len());
-                return Ok(());
-            }
-            match self.stream.read(&mut buf) {
-                Ok(0) => {
-                    return Err(format!(
-                        "connection ended before {:?}",
-                        String::from_utf8_lossy(needle)
-                    ))
-                }
-                Ok(n) => self.received.extend_from_slice(&buf[..n]),
-                Err(e) => {
-                    return Err(format!(
-                        "read while waiting for {:?}: {e}",
-                        String::from_utf8_lossy(needle)
-                    ))
-                }
-            }
-        }
-    }
-
-    /// Reads everything up to the server's close_notify.
-    fn read_to_close(&mut self) -> Result<Vec<u8>, String> {
-        let mut response = std::mem::take(&mut self.received);
-        self.stream
-            .read_to_end(&mut response)
-            .map_err(|e| format!("read (after {} bytes): {e}", response.len()))?;
-        if !self.stream.conn.peer_has_closed() {
-            return Err("the response did not end with close_notify".into());
-        }
-        let _ = self.stream.close();
-        Ok(response)
-    }
-
-    fn outcome(&self, response: Vec<u8>) -> Outcome {
-        let n = self.stream.conn.negotiated();
-        Outcome {
-            version: n.version,
-            suite: n.suite.map(|s| s.name),
-            group: n.group,
-            resumed: n.resumed,
-            scheme: n.signature_scheme,
-            alpn: n.alpn.clone(),
-            response,
-            trace: self.trace.lock().map(|v| v.clone()).unwrap_or_default(),
-        }
-    }
-}
-
-const GET: &[u8] = b"GET / HTTP/1.0\r\n\r\n";
 
 /// Connects, sends `request`, reads until close_notify.
 fn tlskit_request(
@@ -298,12 +165,7 @@ fn tlskit_request(
     addr: SocketAddr,
     request: &[u8],
 ) -> Result<Outcome, String> {
-    let mut c = TlskitClient::connect(config, addr)?;
-    c.send(request)?;
-    let response = c
-        .read_to_close()
-        .map_err(|e| format!("{e}\n{}", c.trace_text()))?;
-    Ok(c.outcome(response))
+    peer::tlskit_client::tlskit_request(config, addr, request, Trace::Report)
 }
 
 /// Checks an `s_server -www` status page: HTTP 200 and s_server's view of the session
@@ -322,14 +184,11 @@ fn check_www_page(out: &Outcome, version: ProtocolVersion, reused: bool) -> Resu
         return Err(format!("s_server page lacks {prefix:?}: {page:.3000}"));
     };
     let theirs = line.trim_end().trim_start_matches(&prefix);
-    let ours = out
-        .suite
-        .and_then(suites::by_name)
-        .map(suites::openssl_name);
+    let ours = out.suite.map(suites::openssl_name);
     if ours != Some(theirs) {
         return Err(format!(
             "s_server says {line:?}, we negotiated {:?}",
-            out.suite
+            out.suite_name()
         ));
     }
     if out.version != Some(version) {
@@ -373,7 +232,7 @@ fn tls13_tlskit_client_to_s_server_suites_certs_groups_all_backends() {
                 let result = tlskit_request(&Arc::new(cc), server.addr(), GET)
                     .and_then(|out| {
                         check_www_page(&out, ProtocolVersion::Tls13, false)?;
-                        if out.suite != Some(suite.name) || out.group != Some(group) {
+                        if out.suite_name() != Some(suite.name) || out.group != Some(group) {
                             return Err(format!("negotiated {}", out.summary()));
                         }
                         if kind == KeyKind::Rsa2048 && !is_rsa_pss(out.scheme) {
@@ -752,7 +611,7 @@ fn tls13_resumption_both_ways() {
                 }
                 Ok(format!(
                     "New then Reused ({tickets} tickets), {} {}",
-                    second.suite.unwrap_or("?"),
+                    second.suite_name().unwrap_or("?"),
                     second.group.map_or("?", |g| g.name())
                 ))
             })()
@@ -1157,7 +1016,7 @@ fn wait_server(server: &SServer, needle: &str) -> Result<(), String> {
 fn tlskit_refreshes_keys(fx: &Fixture, p: &'static dyn CryptoProvider) -> Result<String, String> {
     let mut server = interactive_s_server13(fx);
     let cc = Arc::new(tls13_client_config(p, fx));
-    let mut c = TlskitClient::connect(&cc, server.addr())?;
+    let mut c = connect(&cc, server.addr())?;
     for i in 1..=2 {
         c.stream
             .conn
@@ -1206,7 +1065,7 @@ fn s_server_requests_update(
 ) -> Result<String, String> {
     let mut server = interactive_s_server13(fx);
     let cc = Arc::new(tls13_client_config(p, fx));
-    let mut c = TlskitClient::connect(&cc, server.addr())?;
+    let mut c = connect(&cc, server.addr())?;
     c.send(b"hello from tlskit\n")?;
     wait_server(&server, "hello from tlskit")?;
     server.send_stdin(b"K\n")?;
@@ -1347,7 +1206,7 @@ fn tls13_application_data_both_ways() {
             );
         }
 
-        let up = TlskitClient::connect(&cc, rev.addr()).and_then(|mut c| {
+        let up = connect(&cc, rev.addr()).and_then(|mut c| {
             c.send(&upload)?;
             let last = expected.lines().last().unwrap_or("");
             c.read_until(format!("{last}\n").as_bytes())?;

@@ -16,23 +16,20 @@
 //! (scripts/setup.sh installs it). Run with `--nocapture` to see the matrices.
 
 mod common;
-mod gnutls_peer;
-mod openssl_peer;
+mod peer;
 mod tlslite_peer;
 
 use common::{certified, client_config, require_client_auth, server_config, KeyKind};
-use gnutls_peer::fixture::Fixture;
-use gnutls_peer::STEP_TIMEOUT;
-use openssl_peer::fixture::{can_sign13, can_verify13, key_type};
-use openssl_peer::Matrix;
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
-use std::path::Path;
-use std::sync::{Arc, Mutex};
+use peer::matrix::Matrix;
+use peer::pki_files::{key_type, runnable, PkiFiles as Fixture};
+use peer::process::{path_arg as path, ProcRun};
+use peer::tlskit_client::{TlskitClient, GET};
+use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
-use tlskit_crypto::{CryptoProvider, NamedGroup, SignatureScheme};
+use tlskit_crypto::{CryptoProvider, NamedGroup};
 use tlskit_handshake::suites::{self, CipherSuite, ProtocolVersion};
-use tlskit_handshake::{ClientConfig, ClientConnection, ServerConfig, Stream, TraceSink};
+use tlskit_handshake::{ClientConfig, ServerConfig};
 use tlslite_peer::{field, tlslite_client, HttpReport, HttpServer, TlsliteServer};
 
 /// A whole `tls.py client` run (one or two connections) may take this long.
@@ -80,29 +77,6 @@ fn suites_for(p: &dyn CryptoProvider, kind: KeyKind) -> Vec<CipherSuite> {
         all.filter(|s| matches!(s.code, 0x1303 | 0xc02c | 0xc030))
             .collect()
     }
-}
-
-fn can_sign(p: &dyn CryptoProvider, kind: KeyKind) -> bool {
-    p.supported_signing_schemes()
-        .iter()
-        .any(|s| s.key_type() == key_type(kind))
-}
-
-fn can_verify(p: &dyn CryptoProvider, kind: KeyKind) -> bool {
-    let verifiable = p.supported_verify_algorithms();
-    SignatureScheme::ALL
-        .into_iter()
-        .any(|s| s.key_type() == key_type(kind) && verifiable.contains(&s.verify_algorithm()))
-}
-
-fn runnable(p: &dyn CryptoProvider, suite: CipherSuite, kind: KeyKind, signing: bool) -> bool {
-    let auth = match (suite.version, signing) {
-        (ProtocolVersion::Tls12, true) => can_sign(p, kind),
-        (ProtocolVersion::Tls12, false) => can_verify(p, kind),
-        (_, true) => can_sign13(p, kind),
-        (_, false) => can_verify13(p, kind),
-    };
-    auth && p.aead(suite.aead).is_some()
 }
 
 /// Checks tls.py's report of a connection (`block`) against tlskit's view.
@@ -163,51 +137,23 @@ struct ClientOutcome {
 
 /// Connects as `localhost`, sends a GET, reads the response until the server closes.
 fn tlskit_get(config: &Arc<ClientConfig>, addr: SocketAddr) -> Result<ClientOutcome, String> {
-    let lines = Arc::new(Mutex::new(Vec::<String>::new()));
-    let sink = {
-        let lines = lines.clone();
-        TraceSink::new(move |l| {
-            if let Ok(mut v) = lines.lock() {
-                v.push(l.to_string());
-            }
-        })
-    };
-    let sock =
-        TcpStream::connect_timeout(&addr, STEP_TIMEOUT).map_err(|e| format!("connect: {e}"))?;
-    sock.set_read_timeout(Some(STEP_TIMEOUT))
-        .map_err(|e| e.to_string())?;
-    sock.set_write_timeout(Some(STEP_TIMEOUT))
-        .map_err(|e| e.to_string())?;
-    let conn = ClientConnection::with_trace(config.clone(), "localhost", Some(sink))
-        .map_err(|e| format!("ClientConnection::new: {e}"))?;
-    let mut stream = Stream::new(conn, sock);
-    stream.handshake().map_err(|e| format!("handshake: {e}"))?;
-    stream
-        .write_all(b"GET / HTTP/1.0\r\n\r\n")
-        .and_then(|()| stream.flush())
-        .map_err(|e| format!("write: {e}"))?;
-    let mut response = Vec::new();
-    stream
-        .read_to_end(&mut response)
-        .map_err(|e| format!("read (after {} bytes): {e}", response.len()))?;
-    let _ = stream.close();
+    let mut c = TlskitClient::connect(config, addr)?;
+    c.send(GET)?;
+    let response = c.read_to_eof()?;
+    c.close();
     if !response.starts_with(b"HTTP/1.0 200") {
         return Err(format!(
             "unexpected response {:?}",
             String::from_utf8_lossy(&response)
         ));
     }
-    let n = stream.conn.negotiated();
-    let hrr = lines.lock().is_ok_and(|v| {
-        v.iter()
-            .any(|l| l.contains("Server → Client: HelloRetryRequest"))
-    });
+    let out = c.outcome(response);
     Ok(ClientOutcome {
-        version: n.version.map(|v| v.name()),
-        suite: n.suite.map(|s| s.name),
-        group: n.group.map(|g| g.name()),
-        resumed: n.resumed,
-        hrr,
+        version: out.version_name(),
+        suite: out.suite_name(),
+        group: out.group_name(),
+        resumed: out.resumed,
+        hrr: out.traced("Server → Client: HelloRetryRequest") > 0,
     })
 }
 
@@ -233,10 +179,6 @@ fn http_server(fx: &Fixture, kind: KeyKind, extra: &[String]) -> TlsliteServer {
     ];
     args.extend_from_slice(extra);
     TlsliteServer::start(&args, fx.dir.path())
-}
-
-fn path(p: &Path) -> String {
-    p.to_str().expect("utf-8 temp path").to_string()
 }
 
 /// One GET through `server`, checked against tls.py's report of it.
@@ -274,7 +216,7 @@ fn get_checked(
 
 #[test]
 fn tlskit_client_to_tlslite_server() {
-    let fx = Fixture::files_only("tlslite-c2s");
+    let fx = Fixture::new("tlslite-c2s");
     tlslite_peer::tls_py();
     let mut m = Matrix::default();
     const DIR: &str = "tlskit → tls.py server";
@@ -378,7 +320,7 @@ fn client_run(
     server: &HttpServer,
     args: &[String],
     connections: usize,
-) -> Result<(gnutls_peer::CliRun, Vec<HttpReport>), String> {
+) -> Result<(ProcRun, Vec<HttpReport>), String> {
     let run = tlslite_client(args, server.addr.port(), fx.dir.path(), CLIENT_TIMEOUT);
     let reports = server.reports(connections)?;
     if let Some(r) = reports.iter().find(|r| r.error.is_some()) {
@@ -416,7 +358,7 @@ fn server_for(p: &'static dyn CryptoProvider, fx: &Fixture, kind: KeyKind) -> Se
 
 #[test]
 fn tlslite_client_to_tlskit_server() {
-    let fx = Fixture::files_only("tlslite-s2c");
+    let fx = Fixture::new("tlslite-s2c");
     tlslite_peer::tls_py();
     let mut m = Matrix::default();
     const DIR: &str = "tls.py client → tlskit";

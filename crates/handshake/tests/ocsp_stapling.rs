@@ -5,6 +5,7 @@
 
 mod common;
 mod openssl_peer;
+mod peer;
 
 use common::{certified, drive, server_config, KeyKind};
 use openssl_peer::fixture::{path_arg, Fixture};

@@ -7,22 +7,24 @@
 //! child's file descriptors (`/proc/PID/fd`) is looked up in `/proc/net/tcp`. Ports are
 //! therefore never fixed and never raced for.
 //!
-//! Needs the test crate to declare `mod common;` and `mod openssl_peer;` (for its
-//! [`TempDir`](crate::openssl_peer::TempDir), echo server and matrix) next to
+//! A thin layer over [`crate::peer`] (processes, PKI files, the echo server, the matrix):
+//! needs the test crate to declare `mod common;` and `mod peer;` next to
 //! `mod gnutls_peer;`. [`fixture`] writes the rcgen test PKI as the PEM files GnuTLS reads.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 pub mod fixture;
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::SocketAddr;
+use std::ops::Deref;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::{Arc, Mutex, OnceLock};
-use std::thread::{self, JoinHandle};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::thread;
 use std::time::{Duration, Instant};
 
-pub use crate::openssl_peer::STEP_TIMEOUT;
+pub use crate::peer::process::{listening_port, Proc, ProcRun};
+pub use crate::peer::STEP_TIMEOUT;
 
 /// Finds a GnuTLS tool (`env` overrides the `PATH` lookup of `name`) and checks it runs.
 ///
@@ -74,154 +76,6 @@ pub fn gnutls_serv_bin() -> &'static Path {
     BIN.get_or_init(|| tool("gnutls-serv", "TLSKIT_GNUTLS_SERV"))
 }
 
-/// Bytes a child wrote to one pipe, collected by a reader thread.
-#[derive(Clone, Debug, Default)]
-pub struct Pipe(Arc<Mutex<Vec<u8>>>);
-
-impl Pipe {
-    fn spawn_reader(mut pipe: impl Read + Send + 'static) -> (Self, JoinHandle<()>) {
-        let cap = Pipe::default();
-        let sink = cap.clone();
-        let handle = thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            loop {
-                match pipe.read(&mut buf) {
-                    Ok(0) | Err(_) => return,
-                    Ok(n) => {
-                        let mut v = sink.0.lock().unwrap_or_else(|e| e.into_inner());
-                        v.extend_from_slice(buf.get(..n).unwrap_or_default());
-                    }
-                }
-            }
-        });
-        (cap, handle)
-    }
-
-    /// Everything captured so far, lossily decoded.
-    pub fn text(&self) -> String {
-        let v = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        String::from_utf8_lossy(&v).into_owned()
-    }
-}
-
-/// A child process, killed and reaped on drop, with both output pipes captured (also
-/// used by the tlslite-ng peer).
-#[derive(Debug)]
-pub struct Proc {
-    pub what: String,
-    pub child: Child,
-    pub stdout: Pipe,
-    pub stderr: Pipe,
-    readers: Vec<JoinHandle<()>>,
-}
-
-impl Proc {
-    /// Starts `bin args…` in `cwd` with `env` added to its environment.
-    pub fn spawn_env(
-        bin: &Path,
-        args: &[String],
-        env: &[(&str, &str)],
-        cwd: &Path,
-        stdin: Stdio,
-    ) -> Self {
-        let what = format!("{} {}", bin.display(), args.join(" "));
-        let child = Command::new(bin)
-            .args(args)
-            .envs(env.iter().copied())
-            .current_dir(cwd)
-            .stdin(stdin)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|e| panic!("spawn {what}: {e}"));
-        Self::capture(what, child)
-    }
-
-    pub fn spawn(bin: &Path, args: &[String], cwd: &Path, stdin: Stdio) -> Self {
-        Self::spawn_env(bin, args, &[], cwd, stdin)
-    }
-
-    fn capture(what: String, mut child: Child) -> Self {
-        let (stdout, h1) = Pipe::spawn_reader(child.stdout.take().expect("piped stdout"));
-        let (stderr, h2) = Pipe::spawn_reader(child.stderr.take().expect("piped stderr"));
-        Proc {
-            what,
-            child,
-            stdout,
-            stderr,
-            readers: vec![h1, h2],
-        }
-    }
-
-    /// Waits for the exit, killing the process at the deadline (`None` then).
-    pub fn wait_deadline(&mut self, timeout: Duration) -> Option<ExitStatus> {
-        let deadline = Instant::now() + timeout;
-        loop {
-            match self.child.try_wait() {
-                Ok(Some(status)) => {
-                    for h in self.readers.drain(..) {
-                        let _ = h.join();
-                    }
-                    return Some(status);
-                }
-                Ok(None) if Instant::now() < deadline => thread::sleep(Duration::from_millis(5)),
-                _ => {
-                    let _ = self.child.kill();
-                    let _ = self.child.wait();
-                    for h in self.readers.drain(..) {
-                        let _ = h.join();
-                    }
-                    return None;
-                }
-            }
-        }
-    }
-
-    pub fn diagnostics(&self) -> String {
-        format!(
-            "{}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.what,
-            self.stdout.text(),
-            self.stderr.text()
-        )
-    }
-}
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-        }
-        let _ = self.child.wait();
-        for h in self.readers.drain(..) {
-            let _ = h.join();
-        }
-    }
-}
-
-/// The TCP port of the IPv4 socket that process `pid` listens on, from `/proc`.
-pub fn listening_port(pid: u32) -> Option<u16> {
-    let inodes: Vec<String> = std::fs::read_dir(format!("/proc/{pid}/fd"))
-        .ok()?
-        .filter_map(|e| std::fs::read_link(e.ok()?.path()).ok())
-        .filter_map(|target| {
-            let t = target.to_str()?;
-            Some(t.strip_prefix("socket:[")?.strip_suffix(']')?.to_string())
-        })
-        .collect();
-    let table = std::fs::read_to_string("/proc/net/tcp").ok()?;
-    // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode ...
-    table.lines().skip(1).find_map(|line| {
-        let f: Vec<&str> = line.split_whitespace().collect();
-        let (local, state, inode) = (f.get(1)?, f.get(3)?, f.get(9)?);
-        if *state != "0A" || !inodes.iter().any(|i| i == inode) {
-            return None;
-        }
-        let (_, port) = local.split_once(':')?;
-        u16::from_str_radix(port, 16).ok()
-    })
-}
-
 /// A running `gnutls-serv` (listening on every IPv4 address, reached on 127.0.0.1).
 #[derive(Debug)]
 pub struct GnutlsServer {
@@ -235,23 +89,8 @@ impl GnutlsServer {
         let mut all = vec!["--port=0".to_string()];
         all.extend_from_slice(args);
         let mut proc = Proc::spawn(gnutls_serv_bin(), &all, cwd, Stdio::null());
-        let deadline = Instant::now() + STEP_TIMEOUT;
-        loop {
-            if let Some(port) = listening_port(proc.child.id()) {
-                return GnutlsServer { proc, port };
-            }
-            if let Ok(Some(status)) = proc.child.try_wait() {
-                let _ = proc.wait_deadline(Duration::from_secs(1));
-                panic!("gnutls-serv exited ({status}):\n{}", proc.diagnostics());
-            }
-            if Instant::now() >= deadline {
-                panic!(
-                    "gnutls-serv did not listen in time:\n{}",
-                    proc.diagnostics()
-                );
-            }
-            thread::sleep(Duration::from_millis(5));
-        }
+        let port = proc.wait_listening("gnutls-serv", listening_port);
+        GnutlsServer { proc, port }
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -266,26 +105,16 @@ impl GnutlsServer {
 
 /// The result of one `gnutls-cli` run.
 #[derive(Debug)]
-pub struct CliRun {
-    /// `None` if it had to be killed at the deadline.
-    pub status: Option<ExitStatus>,
-    pub stdout: String,
-    pub stderr: String,
-    pub command: String,
+pub struct CliRun(pub ProcRun);
+
+impl Deref for CliRun {
+    type Target = ProcRun;
+    fn deref(&self) -> &ProcRun {
+        &self.0
+    }
 }
 
 impl CliRun {
-    pub fn success(&self) -> bool {
-        self.status.is_some_and(|s| s.success())
-    }
-
-    pub fn report(&self) -> String {
-        format!(
-            "{}\nstatus: {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.command, self.status, self.stdout, self.stderr
-        )
-    }
-
     /// The `- Description: …` lines, one per handshake, e.g.
     /// `(TLS1.3-X.509)-(ECDHE-X25519)-(ECDSA-SECP256R1-SHA256)-(AES-256-GCM)`.
     pub fn descriptions(&self) -> Vec<String> {
@@ -308,11 +137,6 @@ impl CliRun {
             .find_map(|l| l.strip_prefix("- Application protocol: "))
             .map(|s| s.trim().to_string())
     }
-
-    /// Both output streams together (alerts and errors go to either).
-    pub fn all_output(&self) -> String {
-        format!("{}\n{}", self.stdout, self.stderr)
-    }
 }
 
 /// Runs `gnutls-cli <args>` in `cwd`, typing `input` on its stdin. With `until`, stdin
@@ -327,7 +151,7 @@ pub fn gnutls_cli(
 ) -> CliRun {
     let deadline = Instant::now() + timeout;
     let mut proc = Proc::spawn(gnutls_cli_bin(), args, cwd, Stdio::piped());
-    let mut stdin = proc.child.stdin.take().expect("piped stdin");
+    let mut stdin = proc.take_stdin().expect("piped stdin");
     let _ = stdin.write_all(input).and_then(|()| stdin.flush());
     if let Some(needle) = until {
         while !proc.stdout.text().contains(needle)
@@ -339,10 +163,5 @@ pub fn gnutls_cli(
     }
     drop(stdin);
     let status = proc.wait_deadline(deadline.saturating_duration_since(Instant::now()));
-    CliRun {
-        status,
-        stdout: proc.stdout.text(),
-        stderr: proc.stderr.text(),
-        command: proc.what.clone(),
-    }
+    CliRun(proc.run(status))
 }

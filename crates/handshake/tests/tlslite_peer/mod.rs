@@ -1,26 +1,26 @@
 //! tlslite-ng (a pure-Python TLS 1.2/1.3 implementation, PyPI `tlslite-ng`) as a test
 //! peer through its `tls.py` script: `tls.py server` (HTTP file server or `--echo`) and
 //! `tls.py client` (one GET, optionally a resumed second connection). Processes come
-//! from the GnuTLS peer module's [`Proc`] (killed on drop, bounded waits) and ports are
-//! read back from `/proc` the same way; a tlskit HTTP server on a background thread
-//! answers `tls.py client`.
+//! from [`crate::peer::process`] (killed on drop, bounded waits, ports read back from
+//! `/proc`); a tlskit HTTP server on a [`TlskitServer`] answers `tls.py client`. Needs
+//! the test crate to declare `mod common;` and `mod peer;` next to `mod tlslite_peer;`.
 //!
 //! tlslite-ng is looked for in a virtual environment, `$TLSKIT_TLSLITE_VENV` or
 //! `${XDG_DATA_HOME:-$HOME/.local/share}/tlskit/tlslite-venv` (scripts/setup.sh creates
 //! it); without it the tests FAIL with an explanation.
 #![allow(dead_code)]
 
-use crate::gnutls_peer::{listening_port, CliRun, Proc, STEP_TIMEOUT};
+use crate::peer::process::{listening_port, Proc, ProcRun};
+use crate::peer::tlskit_server::{server_stream, TlskitServer};
+use crate::peer::{TraceLog, STEP_TIMEOUT};
 use std::io::{Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver};
-use std::sync::{Arc, Mutex, OnceLock};
-use std::thread::{self, JoinHandle};
+use std::sync::{Arc, OnceLock};
+use std::thread;
 use std::time::{Duration, Instant};
-use tlskit_handshake::{ServerConfig, ServerConnection, Stream, TraceSink};
+use tlskit_handshake::{ServerConfig, TraceSink};
 
 /// The virtual environment holding tlslite-ng.
 fn venv() -> PathBuf {
@@ -95,23 +95,8 @@ impl TlsliteServer {
             cwd,
             Stdio::null(),
         );
-        let deadline = Instant::now() + STEP_TIMEOUT;
-        loop {
-            if let Some(port) = listening_port(proc.child.id()) {
-                return TlsliteServer { proc, port };
-            }
-            if let Ok(Some(status)) = proc.child.try_wait() {
-                let _ = proc.wait_deadline(Duration::from_secs(1));
-                panic!("tls.py server exited ({status}):\n{}", proc.diagnostics());
-            }
-            if Instant::now() >= deadline {
-                panic!(
-                    "tls.py server did not listen in time:\n{}",
-                    proc.diagnostics()
-                );
-            }
-            thread::sleep(Duration::from_millis(5));
-        }
+        let port = proc.wait_listening("tls.py server", listening_port);
+        TlsliteServer { proc, port }
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -147,7 +132,7 @@ impl TlsliteServer {
 }
 
 /// Runs `tls.py client <args> localhost:<port>` in `cwd`, bounded by `timeout`.
-pub fn tlslite_client(args: &[String], port: u16, cwd: &Path, timeout: Duration) -> CliRun {
+pub fn tlslite_client(args: &[String], port: u16, cwd: &Path, timeout: Duration) -> ProcRun {
     let all = tls_py_args("client", args, format!("localhost:{port}"));
     let mut proc = Proc::spawn_env(
         &tls_py().0,
@@ -157,12 +142,7 @@ pub fn tlslite_client(args: &[String], port: u16, cwd: &Path, timeout: Duration)
         Stdio::null(),
     );
     let status = proc.wait_deadline(timeout);
-    CliRun {
-        status,
-        stdout: proc.stdout.text(),
-        stderr: proc.stderr.text(),
-        command: proc.what.clone(),
-    }
+    proc.run(status)
 }
 
 /// The `  Key: value` lines `tls.py` prints for one connection (`printGoodConnection`).
@@ -198,9 +178,7 @@ pub struct HttpReport {
 #[derive(Debug)]
 pub struct HttpServer {
     pub addr: SocketAddr,
-    stop: Arc<AtomicBool>,
-    acceptor: Option<JoinHandle<()>>,
-    reports: Receiver<HttpReport>,
+    server: TlskitServer<HttpReport>,
 }
 
 /// The page the tlskit HTTP server sends.
@@ -208,28 +186,15 @@ pub const PAGE: &[u8] = b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nhel
 
 impl HttpServer {
     pub fn start(config: Arc<ServerConfig>) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-        let addr = listener.local_addr().expect("local addr");
-        let stop = Arc::new(AtomicBool::new(false));
-        let (tx, reports) = mpsc::channel();
-        let stop2 = stop.clone();
-        let acceptor = thread::spawn(move || {
-            for sock in listener.incoming() {
-                if stop2.load(Ordering::SeqCst) {
-                    return;
-                }
-                let Ok(sock) = sock else { continue };
-                let (config, tx) = (config.clone(), tx.clone());
-                thread::spawn(move || {
-                    let _ = tx.send(serve(config, sock));
-                });
-            }
+        let server = TlskitServer::start(move |sock, _| {
+            let log = TraceLog::default();
+            let mut report = serve_traced(config.clone(), sock, log.sink());
+            report.trace = log.lines();
+            report
         });
         HttpServer {
-            addr,
-            stop,
-            acceptor: Some(acceptor),
-            reports,
+            addr: server.addr,
+            server,
         }
     }
 
@@ -237,7 +202,7 @@ impl HttpServer {
     pub fn reports(&self, n: usize) -> Result<Vec<HttpReport>, String> {
         let mut out = Vec::with_capacity(n);
         for i in 0..n {
-            match self.reports.recv_timeout(STEP_TIMEOUT) {
+            match self.server.recv() {
                 Ok(r) => out.push(r),
                 Err(e) => return Err(format!("report {}/{n} did not arrive ({e})", i + 1)),
             }
@@ -246,44 +211,15 @@ impl HttpServer {
     }
 }
 
-impl Drop for HttpServer {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
-        if let Some(h) = self.acceptor.take() {
-            let _ = h.join();
-        }
-    }
-}
-
-fn serve(config: Arc<ServerConfig>, sock: TcpStream) -> HttpReport {
-    let lines = Arc::new(Mutex::new(Vec::<String>::new()));
-    let sink = {
-        let lines = lines.clone();
-        TraceSink::new(move |l| {
-            if let Ok(mut v) = lines.lock() {
-                v.push(l.to_string());
-            }
-        })
-    };
-    let mut report = serve_traced(config, sock, sink);
-    report.trace = lines.lock().map(|v| v.clone()).unwrap_or_default();
-    report
-}
-
 fn serve_traced(config: Arc<ServerConfig>, sock: TcpStream, sink: TraceSink) -> HttpReport {
     let mut report = HttpReport::default();
-    let _ = sock.set_read_timeout(Some(STEP_TIMEOUT));
-    let _ = sock.set_write_timeout(Some(STEP_TIMEOUT));
-    let _ = sock.set_nodelay(true);
-    let conn = match ServerConnection::with_trace(config, Some(sink)) {
-        Ok(c) => c,
+    let mut stream = match server_stream(config, sock, Some(sink)) {
+        Ok(s) => s,
         Err(e) => {
-            report.error = Some(format!("ServerConnection::new: {e}"));
+            report.error = Some(e);
             return report;
         }
     };
-    let mut stream = Stream::new(conn, sock);
     let handshake = stream.handshake();
     let n = stream.conn.negotiated();
     report.version = n.version.map(|v| v.name());

@@ -1,0 +1,94 @@
+//! The PASS/FAIL/SKIP matrix every interop suite fills: one cell per combination,
+//! printed as a table with counts (visible with `--nocapture`), failing the test on any
+//! failed cell.
+
+/// One cell of an interop matrix.
+#[derive(Debug)]
+pub struct Cell {
+    pub status: &'static str,
+    pub direction: &'static str,
+    pub backend: &'static str,
+    pub what: String,
+    pub detail: String,
+}
+
+/// Collects outcomes and prints them as a table (visible with `--nocapture`).
+#[derive(Debug, Default)]
+pub struct Matrix {
+    pub cells: Vec<Cell>,
+}
+
+impl Matrix {
+    /// Records a combination that ran: `Ok(summary)` passed, `Err(why)` failed.
+    pub fn record(
+        &mut self,
+        direction: &'static str,
+        backend: &'static str,
+        what: impl Into<String>,
+        outcome: Result<String, String>,
+    ) {
+        let (status, detail) = match outcome {
+            Ok(d) => ("PASS", d),
+            Err(d) => ("FAIL", d),
+        };
+        self.cells.push(Cell {
+            status,
+            direction,
+            backend,
+            what: what.into(),
+            detail,
+        });
+    }
+
+    /// Records a combination that cannot run because the backend lacks an algorithm.
+    pub fn skip(
+        &mut self,
+        direction: &'static str,
+        backend: &'static str,
+        what: impl Into<String>,
+        why: &str,
+    ) {
+        self.cells.push(Cell {
+            status: "SKIP",
+            direction,
+            backend,
+            what: what.into(),
+            detail: why.to_string(),
+        });
+    }
+
+    /// Prints the table and panics listing every failed cell.
+    pub fn finish(self, title: &str) {
+        let mut out = format!("\n=== interop matrix: {title} ===\n");
+        for c in &self.cells {
+            let first_line = c.detail.lines().next().unwrap_or("");
+            out.push_str(&format!(
+                "{} {:30} {:10} {:42} {}\n",
+                c.status, c.direction, c.backend, c.what, first_line
+            ));
+        }
+        let count = |st: &str| self.cells.iter().filter(|c| c.status == st).count();
+        out.push_str(&format!(
+            "=== {title}: {} passed, {} failed, {} skipped ===\n",
+            count("PASS"),
+            count("FAIL"),
+            count("SKIP")
+        ));
+        println!("{out}");
+        assert!(count("PASS") > 0, "{title}: nothing passed");
+        let failed: Vec<String> = self
+            .cells
+            .iter()
+            .filter(|c| c.status == "FAIL")
+            .map(|c| format!("{} {} {}:\n{}", c.direction, c.backend, c.what, c.detail))
+            .collect();
+        if !failed.is_empty() {
+            panic!(
+                "{title}: {} of {} combinations failed:\n{}",
+                failed.len(),
+                self.cells.len(),
+                failed.join("\n\n")
+            );
+        }
+    }
+}
