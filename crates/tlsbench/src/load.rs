@@ -310,9 +310,15 @@ pub fn run_with_interrupt(
                 _ => {}
             }
             let open = Progress::get(&progress.open);
+            // The most RSS seen while the most connections were open: the first sample at
+            // a new peak may come before those connections' handshakes allocated their
+            // state, so later samples at the same count are taken too.
             if open > memory.peak_open_connections {
                 memory.peak_open_connections = open;
                 memory.rss_at_peak_open_bytes = rss.sample().current;
+            } else if open == memory.peak_open_connections && open > 0 {
+                memory.rss_at_peak_open_bytes =
+                    memory.rss_at_peak_open_bytes.max(rss.sample().current);
             }
             update_bar(&bar, &budget, &progress, start);
         }

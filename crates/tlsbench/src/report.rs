@@ -68,7 +68,7 @@ pub struct MemoryReport {
     pub rss_peak_bytes: u64,
     /// Most client connections open at one sample.
     pub peak_open_connections: u64,
-    /// RSS at that sample, bytes.
+    /// Most RSS sampled while that many were open, bytes.
     pub rss_at_peak_open_bytes: u64,
     /// (RSS at peak open - baseline) / peak open connections. In-process, this is one
     /// client and one server connection together.

@@ -13,15 +13,11 @@ use mio::{Events, Interest, Poll, Token};
 
 use super::slab::Slab;
 use super::transport::{Failure, Transport};
-use super::{Budget, Pattern, Progress, StartGate, Workload, CHUNK, RX_BUFFER, TICK};
+use super::{io_chunk, Budget, Pattern, Progress, StartGate, Workload, CHUNK, RX_BUFFER, TICK};
 use crate::session::{Session, SessionFactory};
 use crate::stats::SideStats;
 use crate::sys;
 use crate::trace::Tracer;
-
-/// Plaintext queued per flush in [`Workload::Echo`]: sixteen full records, so one write
-/// hands the socket up to 256 KiB.
-const SEND_BURST: usize = 16 * CHUNK;
 
 /// The request sent in [`Workload::Http`].
 pub const HTTP_REQUEST: &[u8] = b"GET / HTTP/1.0\r\nUser-Agent: tlsbench\r\n\r\n";
@@ -87,6 +83,8 @@ struct Ctx<'a> {
     scratch: &'a mut [u8],
     /// The worker's socket receive buffer ([`RX_BUFFER`] bytes, shared by its connections).
     rx: &'a mut [u8],
+    /// Bytes per socket call for now ([`io_chunk`] of the open connections).
+    io_chunk: usize,
     pattern: &'a Pattern,
 }
 
@@ -159,7 +157,8 @@ impl ClientConn {
                 }
                 _ => {}
             }
-            progressed |= self.transport.receive(self.session.as_mut(), cx.rx)?;
+            let rx = cx.rx.get_mut(..cx.io_chunk).unwrap_or_default();
+            progressed |= self.transport.receive(self.session.as_mut(), rx)?;
             if self.transport.eof {
                 match self.phase {
                     Phase::Handshaking => {
@@ -307,7 +306,9 @@ impl ClientConn {
                 // the wire, so the session's buffer stays bounded.
                 if !self.session.wants_write() {
                     let mut queued = 0;
-                    while self.sent < bytes && queued < SEND_BURST {
+                    // Plaintext queued per flush: sixteen records (256 KiB) with few
+                    // connections open, two with many (see `io_chunk`).
+                    while self.sent < bytes && queued < cx.io_chunk {
                         let len = (bytes - self.sent).min(CHUNK as u64) as usize;
                         let chunk = cx.pattern.at(self.sent, len);
                         match self.session.write_plaintext(chunk) {
@@ -412,6 +413,7 @@ impl ClientWorker<'_> {
                     progress,
                     scratch: &mut scratch,
                     rx: &mut rx,
+                    io_chunk: CHUNK,
                     pattern: &pattern,
                 };
                 for key in conns.keys() {
@@ -436,6 +438,7 @@ impl ClientWorker<'_> {
                 progress,
                 scratch: &mut scratch,
                 rx: &mut rx,
+                io_chunk: io_chunk(conns.len()),
                 pattern: &pattern,
             };
             for event in events.iter() {

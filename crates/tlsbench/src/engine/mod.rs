@@ -19,10 +19,27 @@ pub const TICK: Duration = Duration::from_millis(10);
 /// Application-data plaintext moved per `write_plaintext` call: one full TLS record.
 pub const CHUNK: usize = 16384;
 
-/// Bytes asked of the socket per read: one buffer per worker thread, shared by all its
-/// connections (allocated and zeroed once, not per connection). Large enough to take
-/// several records per syscall in bulk transfers; a handshake flight uses a sliver of it.
+/// The worker's receive buffer: one per worker thread, shared by all its connections
+/// (allocated and zeroed once, not per connection). Large enough to take several records
+/// per syscall in bulk transfers; a handshake flight uses a sliver of it.
 pub const RX_BUFFER: usize = 256 * 1024;
+
+/// Bytes a connection moves per socket call (read size; an echo client's burst of queued
+/// records) when its worker has `open` connections. A read's bytes end up decrypted in
+/// the session's plaintext buffer and, in an echo, sealed again in its send buffer, whose
+/// capacities a connection keeps: so the full [`RX_BUFFER`] is used only while few
+/// connections are open (bulk runs), and a worker with many keeps each one to two records
+/// per call, as before, instead of letting memory per connection grow.
+pub fn io_chunk(open: usize) -> usize {
+    if open <= FEW_CONNECTIONS {
+        RX_BUFFER
+    } else {
+        2 * CHUNK
+    }
+}
+
+/// See [`io_chunk`].
+const FEW_CONNECTIONS: usize = 16;
 
 /// What a client does on each connection once the handshake is done.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -314,6 +331,13 @@ mod tests {
         gate.release();
         gate.pass();
         assert_eq!(gate.open(|| 7), 7);
+    }
+
+    #[test]
+    fn io_chunk_shrinks_with_many_connections() {
+        assert_eq!(io_chunk(1), RX_BUFFER);
+        assert_eq!(io_chunk(10_000), 2 * CHUNK);
+        assert!(io_chunk(FEW_CONNECTIONS + 1) <= RX_BUFFER);
     }
 
     #[test]

@@ -21,7 +21,7 @@ use mio::{Events, Interest, Poll, Token, Waker};
 
 use super::slab::Slab;
 use super::transport::{error_name, Failure, Transport};
-use super::{ServerMode, StartGate, CHUNK, RX_BUFFER, TICK};
+use super::{io_chunk, ServerMode, StartGate, CHUNK, RX_BUFFER, TICK};
 use crate::session::{Session, SessionFactory};
 use crate::stats::SideStats;
 use crate::sys;
@@ -121,6 +121,7 @@ impl ServerWorker {
         let mut bufs = Buffers {
             scratch: vec![0u8; CHUNK],
             rx: vec![0u8; RX_BUFFER],
+            io_chunk: RX_BUFFER,
         };
         if let Some(gate) = gate {
             gate.pass();
@@ -134,6 +135,7 @@ impl ServerWorker {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(format!("poll: {e}")),
             }
+            bufs.io_chunk = io_chunk(conns.len());
             for event in events.iter() {
                 match event.token() {
                     LISTENER => {
@@ -287,6 +289,8 @@ enum Outcome {
 struct Buffers {
     scratch: Vec<u8>,
     rx: Vec<u8>,
+    /// Bytes per read for now ([`io_chunk`] of the open connections).
+    io_chunk: usize,
 }
 
 struct ServerConn {
@@ -343,9 +347,10 @@ impl ServerConn {
                 return Ok(Outcome::Done { clean: true });
             }
             if output_drained && self.phase != Phase::Closing {
-                progressed |= self
-                    .transport
-                    .receive(self.session.as_mut(), &mut bufs.rx)?;
+                progressed |= self.transport.receive(
+                    self.session.as_mut(),
+                    bufs.rx.get_mut(..bufs.io_chunk).unwrap_or_default(),
+                )?;
             }
             if self.transport.eof && self.phase != Phase::Closing {
                 if self.phase == Phase::Handshaking {
