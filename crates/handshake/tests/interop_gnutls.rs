@@ -33,7 +33,9 @@ use common::{certified, client_config, require_client_auth, server_config, KeyKi
 use gnutls_peer::fixture::{Fixture, CERT_KINDS};
 use gnutls_peer::{gnutls_cli, CliRun, GnutlsServer};
 use peer::matrix::Matrix;
-use peer::pki_files::{can_sign, can_sign13, can_verify, key_type, runnable};
+use peer::pki_files::{
+    can_sign, can_sign13, can_verify, client_cert_kinds, key_type, missing_algorithm, missing_group,
+};
 use peer::tlskit_client::{tlskit_request, Outcome, TlskitClient, Trace, GET};
 use peer::tlskit_server::{ConnReport, EchoServer};
 use std::io::Read;
@@ -57,11 +59,6 @@ const GROUPS: [NamedGroup; 3] = [
 
 /// The trace line of a HelloRetryRequest received by a tlskit client.
 const HRR_RECEIVED: &str = "Server → Client: HelloRetryRequest";
-
-/// Prints the matrix and fails on any `FAIL` cell.
-fn finish(m: Matrix, title: &str) {
-    m.finish(title);
-}
 
 fn is_ring(p: &dyn CryptoProvider) -> bool {
     p.name() == "ring"
@@ -289,16 +286,19 @@ fn tlskit_client_to_gnutls_serv_suites_certs_groups() {
         for p in tlskit_providers::all() {
             for suite in matrix_suites(p, kind) {
                 let what = format!("{kind:?} {}", suite.name);
-                if !runnable(p, suite, kind, false) {
-                    m.skip(DIR, p.name(), what, "backend lacks the algorithm");
-                    continue;
-                }
-                let mut cc = client_for(p, &fx, suite.version);
-                cc.common.cipher_suites = vec![suite];
-                let result = tlskit_get(&Arc::new(cc), server.addr())
-                    .and_then(|out| out.check(suite.version, Some(suite), None, false))
-                    .map_err(|e| format!("{e}\n{}", server.diagnostics()));
-                m.record(DIR, p.name(), what, result);
+                m.cell(
+                    DIR,
+                    p.name(),
+                    what,
+                    missing_algorithm(p, suite, kind, false),
+                    || {
+                        let mut cc = client_for(p, &fx, suite.version);
+                        cc.common.cipher_suites = vec![suite];
+                        tlskit_get(&Arc::new(cc), server.addr())
+                            .and_then(|out| out.check(suite.version, Some(suite), None, false))
+                            .map_err(|e| format!("{e}\n{}", server.diagnostics()))
+                    },
+                );
             }
         }
     }
@@ -316,14 +316,11 @@ fn tlskit_client_to_gnutls_serv_suites_certs_groups() {
         for p in tlskit_providers::all() {
             for v in VERSIONS {
                 let what = format!("P256 cert, gnutls-serv {} only, {}", group.name(), v.name());
-                if p.key_exchange(group).is_none() {
-                    m.skip(DIR, p.name(), what, "backend lacks the group");
-                    continue;
-                }
-                let cc = Arc::new(client_for(p, &fx, v));
-                let result = tlskit_get(&cc, server.addr()).and_then(|out| {
+                m.cell(DIR, p.name(), what, missing_group(p, group), || {
+                    let cc = Arc::new(client_for(p, &fx, v));
+                    let out = tlskit_get(&cc, server.addr())?;
                     let desc = out.check(v, None, Some(group), false)?;
-                    let hrr = out.trace.iter().any(|l| l.contains(HRR_RECEIVED));
+                    let hrr = out.traced(HRR_RECEIVED) > 0;
                     let want_hrr = v == ProtocolVersion::Tls13 && group != NamedGroup::X25519;
                     if hrr != want_hrr {
                         return Err(format!("HelloRetryRequest = {hrr}, expected {want_hrr}"));
@@ -334,14 +331,10 @@ fn tlskit_client_to_gnutls_serv_suites_certs_groups() {
                         desc
                     })
                 });
-                m.record(DIR, p.name(), what, result);
             }
         }
     }
-    finish(
-        m,
-        "tlskit client → gnutls-serv: suites × certificates × groups",
-    );
+    m.finish("tlskit client → gnutls-serv: suites × certificates × groups");
 }
 
 #[test]
@@ -357,28 +350,21 @@ fn tlskit_client_to_gnutls_serv_client_auth_alpn_resumption() {
         &["--require-client-cert".into(), fx.ca_arg()],
     );
     for p in tlskit_providers::all() {
-        let kinds: &[KeyKind] = if is_ring(p) {
-            &[KeyKind::EcdsaP256, KeyKind::Rsa2048, KeyKind::Ed25519]
-        } else {
-            &[KeyKind::EcdsaP256]
-        };
         for v in VERSIONS {
-            for kind in kinds {
+            for kind in client_cert_kinds(p) {
                 let what = format!("client cert {kind:?}, {}", v.name());
                 let signable = match v {
                     ProtocolVersion::Tls12 => can_sign(p, *kind),
                     _ => can_sign13(p, *kind),
                 };
-                if !signable {
-                    m.skip(DIR, p.name(), what, "backend cannot sign with this key");
-                    continue;
-                }
-                let mut cc = client_for(p, &fx, v);
-                cc.client_cert = Some(certified(p, &fx.client(*kind).id));
-                let result = tlskit_get(&Arc::new(cc), server.addr())
-                    .and_then(|out| out.check(v, None, None, false))
-                    .map_err(|e| format!("{e}\n{}", server.diagnostics()));
-                m.record(DIR, p.name(), what, result);
+                let missing = (!signable).then_some("backend cannot sign with this key");
+                m.cell(DIR, p.name(), what, missing, || {
+                    let mut cc = client_for(p, &fx, v);
+                    cc.client_cert = Some(certified(p, &fx.client(*kind).id));
+                    tlskit_get(&Arc::new(cc), server.addr())
+                        .and_then(|out| out.check(v, None, None, false))
+                        .map_err(|e| format!("{e}\n{}", server.diagnostics()))
+                });
             }
             // No certificate (an empty Certificate message): gnutls-serv refuses with
             // certificate_required in TLS 1.3 (RFC 8446 §4.4.2.4); in TLS 1.2 GnuTLS 3.7
@@ -410,18 +396,16 @@ fn tlskit_client_to_gnutls_serv_client_auth_alpn_resumption() {
         &["--alpn=h2".into(), "--alpn=http/1.1".into()],
     );
     for p in tlskit_providers::all() {
-        for v in VERSIONS {
+        m.per_version(DIR, p.name(), "ALPN", &VERSIONS, |v| {
             let mut cc = client_for(p, &fx, v);
             cc.common.alpn_protocols = vec![b"spdy/1".to_vec(), b"http/1.1".to_vec()];
-            let result = tlskit_get(&Arc::new(cc), server.addr()).and_then(|out| {
-                out.check(v, None, None, false)?;
-                match out.alpn.as_deref() {
-                    Some(b"http/1.1") => Ok("ALPN http/1.1".to_string()),
-                    other => Err(format!("ALPN {:?}", other.map(String::from_utf8_lossy))),
-                }
-            });
-            m.record(DIR, p.name(), format!("ALPN, {}", v.name()), result);
-        }
+            let out = tlskit_get(&Arc::new(cc), server.addr())?;
+            out.check(v, None, None, false)?;
+            match out.alpn.as_deref() {
+                Some(b"http/1.1") => Ok("ALPN http/1.1".to_string()),
+                other => Err(format!("ALPN {:?}", other.map(String::from_utf8_lossy))),
+            }
+        });
     }
     drop(server);
 
@@ -465,10 +449,7 @@ fn tlskit_client_to_gnutls_serv_client_auth_alpn_resumption() {
             );
         }
     }
-    finish(
-        m,
-        "tlskit client → gnutls-serv: client auth, ALPN, resumption",
-    );
+    m.finish("tlskit client → gnutls-serv: client auth, ALPN, resumption");
 }
 
 #[test]
@@ -482,13 +463,11 @@ fn tlskit_client_to_gnutls_serv_versions_and_refusals() {
     args.push("--http".into());
     let default_server = GnutlsServer::start(&args, fx.dir.path());
     for p in tlskit_providers::all() {
-        for v in VERSIONS {
+        let label = "gnutls-serv asking for an optional cert";
+        m.per_version(DIR, p.name(), label, &VERSIONS, |v| {
             let cc = Arc::new(client_for(p, &fx, v));
-            let result = tlskit_get(&cc, default_server.addr())
-                .and_then(|out| out.check(v, None, None, false));
-            let what = format!("gnutls-serv asking for an optional cert, {}", v.name());
-            m.record(DIR, p.name(), what, result);
-        }
+            tlskit_get(&cc, default_server.addr()).and_then(|out| out.check(v, None, None, false))
+        });
     }
     drop(default_server);
     let only12 = http_server(
@@ -522,24 +501,18 @@ fn tlskit_client_to_gnutls_serv_versions_and_refusals() {
         };
         m.record(DIR, p.name(), "1.2-only client, 1.3-only server", result);
         // A client trusting another root refuses gnutls-serv's chain.
-        for v in VERSIONS {
+        m.per_version(DIR, p.name(), "untrusted root refused", &VERSIONS, |v| {
             let other = common::Pki::new();
             let mut cc = client_config(p, &other);
             cc.common.only_version(v);
-            let result = match tlskit_get(&Arc::new(cc), only_for(v, &only12, &only13).addr()) {
+            match tlskit_get(&Arc::new(cc), only_for(v, &only12, &only13).addr()) {
                 Ok(_) => Err("connected to a server of an untrusted root".into()),
                 Err(e) if e.contains("certificate") => Ok(e),
                 Err(e) => Err(format!("unexpected error: {e}")),
-            };
-            m.record(
-                DIR,
-                p.name(),
-                format!("untrusted root refused, {}", v.name()),
-                result,
-            );
-        }
+            }
+        });
     }
-    finish(m, "tlskit client → gnutls-serv: versions and refusals");
+    m.finish("tlskit client → gnutls-serv: versions and refusals");
 }
 
 fn only_for<'a>(
@@ -575,6 +548,13 @@ fn cli_args(fx: &Fixture, server: &EchoServer) -> Vec<String> {
         "--verify-hostname=localhost".into(),
         fx.ca_arg(),
     ]
+}
+
+/// The error that ended the first connection of `reports`, if any.
+fn first_error(reports: &Result<Vec<ConnReport>, String>) -> Result<Option<String>, &String> {
+    reports
+        .as_ref()
+        .map(|r| r.first().and_then(|r| r.error.clone()))
 }
 
 /// One gnutls-cli run against the echo server and the reports of its `connections`.
@@ -692,14 +672,17 @@ fn gnutls_cli_to_tlskit_server_suites_certs_groups() {
             let server = EchoServer::start(Arc::new(server_for(p, &fx, kind)));
             for suite in matrix_suites(p, kind) {
                 let what = format!("{kind:?} {}", suite.name);
-                if !runnable(p, suite, kind, true) {
-                    m.skip(DIR, p.name(), what, "backend lacks the algorithm");
-                    continue;
-                }
-                let prio = priority(suite.version, Some((suite, kind)), None);
-                let s = Session::run(&fx, &server, &[prio], 1);
-                let result = s.check(suite.version, Some(suite), None).map(|(_, d)| d);
-                m.record(DIR, p.name(), what, result);
+                m.cell(
+                    DIR,
+                    p.name(),
+                    what,
+                    missing_algorithm(p, suite, kind, true),
+                    || {
+                        let prio = priority(suite.version, Some((suite, kind)), None);
+                        let s = Session::run(&fx, &server, &[prio], 1);
+                        s.check(suite.version, Some(suite), None).map(|(_, d)| d)
+                    },
+                );
             }
         }
         // Groups: gnutls-cli pinned to one group; in TLS 1.3 it sends that key share. In
@@ -718,17 +701,10 @@ fn gnutls_cli_to_tlskit_server_suites_certs_groups() {
                     group.name(),
                     v.name()
                 );
-                if p.key_exchange(group).is_none() {
-                    m.skip(DIR, p.name(), what, "backend lacks the group");
-                    continue;
-                }
-                let s = Session::run(&fx, server, &[priority(v, None, Some(group))], 1);
-                m.record(
-                    DIR,
-                    p.name(),
-                    what,
-                    s.check(v, None, Some(group)).map(|(_, d)| d),
-                );
+                m.cell(DIR, p.name(), what, missing_group(p, group), || {
+                    let s = Session::run(&fx, server, &[priority(v, None, Some(group))], 1);
+                    s.check(v, None, Some(group)).map(|(_, d)| d)
+                });
             }
         }
         // TLS 1.2, ECDSA P-256 certificate, client groups without P-256: tlskit refuses
@@ -738,11 +714,7 @@ fn gnutls_cli_to_tlskit_server_suites_certs_groups() {
         if is_ring(p) {
             let prio = priority(ProtocolVersion::Tls12, None, Some(NamedGroup::X25519));
             let s = Session::run(&fx, &ecdsa, &[prio], 1);
-            let ours = s
-                .reports
-                .as_ref()
-                .map(|r| r.first().and_then(|r| r.error.clone()));
-            let result = match ours {
+            let result = match first_error(&s.reports) {
                 Ok(Some(e)) if !s.run.success() && e.contains("handshake_failure") => Ok(e),
                 other => Err(format!("not refused: {other:?}\n{}", s.run.report())),
             };
@@ -764,7 +736,7 @@ fn gnutls_cli_to_tlskit_server_suites_certs_groups() {
             let result = s
                 .check(v, None, Some(NamedGroup::Secp384r1))
                 .and_then(|(r, d)| {
-                    if r.trace.iter().any(|l| l.contains("HelloRetryRequest")) {
+                    if r.traced("HelloRetryRequest") > 0 {
                         Ok(format!("{d} after HRR"))
                     } else {
                         Err(format!("no HelloRetryRequest sent: {:?}", r.trace))
@@ -778,10 +750,7 @@ fn gnutls_cli_to_tlskit_server_suites_certs_groups() {
             );
         }
     }
-    finish(
-        m,
-        "gnutls-cli → tlskit server: suites × certificates × groups",
-    );
+    m.finish("gnutls-cli → tlskit server: suites × certificates × groups");
 }
 
 #[test]
@@ -794,22 +763,16 @@ fn gnutls_cli_to_tlskit_server_client_auth_alpn_resumption() {
         let mut sc = server_for(p, &fx, KeyKind::EcdsaP256);
         require_client_auth(&mut sc, p, &fx.pki, true);
         let server = EchoServer::start(Arc::new(sc));
-        let kinds: &[KeyKind] = if is_ring(p) {
-            &[KeyKind::EcdsaP256, KeyKind::Rsa2048, KeyKind::Ed25519]
-        } else {
-            &[KeyKind::EcdsaP256]
-        };
         for v in VERSIONS {
-            for kind in kinds {
+            for kind in client_cert_kinds(p) {
                 let what = format!("client cert {kind:?}, {}", v.name());
-                if !can_verify(p, *kind) {
-                    m.skip(DIR, p.name(), what, "backend cannot verify this key type");
-                    continue;
-                }
-                let mut extra = fx.client(*kind).gnutls_args();
-                extra.push(priority(v, None, None));
-                let s = Session::run(&fx, &server, &extra, 1);
-                let result = s.check(v, None, None).and_then(|(r, d)| {
+                let missing =
+                    (!can_verify(p, *kind)).then_some("backend cannot verify this key type");
+                m.cell(DIR, p.name(), what, missing, || {
+                    let mut extra = fx.client(*kind).gnutls_args();
+                    extra.push(priority(v, None, None));
+                    let s = Session::run(&fx, &server, &extra, 1);
+                    let (r, d) = s.check(v, None, None)?;
                     if r.peer_certificates == 2 {
                         Ok(d)
                     } else {
@@ -819,16 +782,11 @@ fn gnutls_cli_to_tlskit_server_client_auth_alpn_resumption() {
                         ))
                     }
                 });
-                m.record(DIR, p.name(), what, result);
             }
             // No certificate: tlskit refuses (certificate_required in 1.3,
             // handshake_failure in 1.2), and gnutls-cli reports the alert.
             let s = Session::run(&fx, &server, &[priority(v, None, None)], 1);
-            let result = match s
-                .reports
-                .as_ref()
-                .map(|r| r.first().and_then(|r| r.error.clone()))
-            {
+            let result = match first_error(&s.reports) {
                 Ok(Some(e)) if !s.run.success() || !s.run.stdout.contains("echo: hello") => {
                     let alert = match v {
                         ProtocolVersion::Tls12 => "handshake_failure",
@@ -855,24 +813,22 @@ fn gnutls_cli_to_tlskit_server_client_auth_alpn_resumption() {
         let mut sc = server_for(p, &fx, KeyKind::EcdsaP256);
         sc.common.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
         let server = EchoServer::start(Arc::new(sc));
-        for v in VERSIONS {
+        m.per_version(DIR, p.name(), "ALPN", &VERSIONS, |v| {
             let extra = [
                 priority(v, None, None),
                 "--alpn=http/1.1".to_string(),
                 "--alpn=h2".to_string(),
             ];
             let s = Session::run(&fx, &server, &extra, 1);
-            let result = s.check(v, None, None).and_then(|(r, _)| {
-                match (s.run.alpn().as_deref(), r.alpn.as_deref()) {
-                    (Some("h2"), Some(b"h2")) => Ok("ALPN h2 on both sides".to_string()),
-                    (theirs, ours) => Err(format!(
-                        "gnutls-cli ALPN {theirs:?}, tlskit {:?}",
-                        ours.map(String::from_utf8_lossy)
-                    )),
-                }
-            });
-            m.record(DIR, p.name(), format!("ALPN, {}", v.name()), result);
-        }
+            let (r, _) = s.check(v, None, None)?;
+            match (s.run.alpn().as_deref(), r.alpn.as_deref()) {
+                (Some("h2"), Some(b"h2")) => Ok("ALPN h2 on both sides".to_string()),
+                (theirs, ours) => Err(format!(
+                    "gnutls-cli ALPN {theirs:?}, tlskit {:?}",
+                    ours.map(String::from_utf8_lossy)
+                )),
+            }
+        });
         drop(server);
 
         // Resumption with `gnutls-cli --resume`: a full handshake, then a resumed one.
@@ -905,10 +861,7 @@ fn gnutls_cli_to_tlskit_server_client_auth_alpn_resumption() {
             );
         }
     }
-    finish(
-        m,
-        "gnutls-cli → tlskit server: client auth, ALPN, resumption",
-    );
+    m.finish("gnutls-cli → tlskit server: client auth, ALPN, resumption");
 }
 
 #[test]
@@ -919,32 +872,21 @@ fn gnutls_cli_to_tlskit_server_refusals() {
     let p = tlskit_providers::by_name("ring").expect("the ring backend");
     let server = EchoServer::start(Arc::new(server_for(p, &fx, KeyKind::EcdsaP256)));
     // gnutls-cli trusting another root rejects our chain and tells us so.
-    for v in VERSIONS {
+    m.per_version(DIR, p.name(), "gnutls-cli wrong CA", &VERSIONS, |v| {
         let mut args = cli_args(&fx, &server);
         args.retain(|a| !a.starts_with("--x509cafile"));
         args.push(fx.wrong_ca_arg());
         args.push(priority(v, None, None));
         let run = gnutls_cli(&args, HELLO_QUIT, Some("bye"), fx.dir.path(), CLI_TIMEOUT);
         let report = server.reports(1);
-        let result = match (
-            &run.success(),
-            report
-                .as_ref()
-                .map(|r| r.first().and_then(|r| r.error.clone())),
-        ) {
+        match (&run.success(), first_error(&report)) {
             (false, Ok(Some(e))) if run.stdout.contains("NOT trusted") => Ok(e),
             (ok, r) => Err(format!(
                 "gnutls-cli success = {ok}, tlskit: {r:?}\n{}",
                 run.report()
             )),
-        };
-        m.record(
-            DIR,
-            p.name(),
-            format!("gnutls-cli wrong CA, {}", v.name()),
-            result,
-        );
-    }
+        }
+    });
     drop(server);
     // gnutls-cli limited to TLS 1.3 meets a TLS 1.2-only tlskit server, and the reverse.
     for (client_v, server_v) in [
@@ -958,10 +900,7 @@ fn gnutls_cli_to_tlskit_server_refusals() {
         args.push(priority(client_v, None, None));
         let run = gnutls_cli(&args, HELLO_QUIT, Some("bye"), fx.dir.path(), CLI_TIMEOUT);
         let report = server.reports(1);
-        let result = match report
-            .as_ref()
-            .map(|r| r.first().and_then(|r| r.error.clone()))
-        {
+        let result = match first_error(&report) {
             Ok(Some(e)) if !run.success() && e.contains("protocol_version") => Ok(e),
             r => Err(format!(
                 "not refused with protocol_version: {r:?}\n{}",
@@ -979,7 +918,7 @@ fn gnutls_cli_to_tlskit_server_refusals() {
             result,
         );
     }
-    finish(m, "gnutls-cli → tlskit server: refusals");
+    m.finish("gnutls-cli → tlskit server: refusals");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1070,17 +1009,11 @@ fn application_data_and_key_update_both_ways() {
     args.extend(["--echo".to_string(), "--disable-client-cert".to_string()]);
     let server = GnutlsServer::start(&args, fx.dir.path());
     for p in tlskit_providers::all() {
-        for v in VERSIONS {
+        m.per_version(C2S, p.name(), "96 KiB echoed", &VERSIONS, |v| {
             let cc = Arc::new(client_for(p, &fx, v));
-            let result = echo_through_gnutls(&cc, server.addr(), &data, false)
-                .map_err(|e| format!("{e}\n{}", server.diagnostics()));
-            m.record(
-                C2S,
-                p.name(),
-                format!("96 KiB echoed, {}", v.name()),
-                result,
-            );
-        }
+            echo_through_gnutls(&cc, server.addr(), &data, false)
+                .map_err(|e| format!("{e}\n{}", server.diagnostics()))
+        });
         let cc = Arc::new(client_for(p, &fx, ProtocolVersion::Tls13));
         let result = echo_through_gnutls(&cc, server.addr(), &data, true)
             .map_err(|e| format!("{e}\n{}", server.diagnostics()));
@@ -1102,27 +1035,21 @@ fn application_data_and_key_update_both_ways() {
     bulk.extend_from_slice(b"quit\n");
     for p in tlskit_providers::all() {
         let server = EchoServer::start_traced(Arc::new(server_for(p, &fx, KeyKind::EcdsaP256)));
-        for v in VERSIONS {
+        let label = format!("{lines} lines echoed");
+        m.per_version(S2C, p.name(), &label, &VERSIONS, |v| {
             let s = Session::run_input(&fx, &server, &[priority(v, None, None)], &bulk, 1);
-            let result = s.data_report().and_then(|r| {
-                let echoed = s.run.stdout.matches("echo: line ").count();
-                if s.run.success() && r.lines.len() == lines + 1 && echoed == lines {
-                    Ok(format!("{} B up, {lines} lines echoed", bulk.len()))
-                } else {
-                    Err(format!(
-                        "tlskit got {} lines, gnutls-cli {echoed} echoes\n{}",
-                        r.lines.len(),
-                        s.run.report()
-                    ))
-                }
-            });
-            m.record(
-                S2C,
-                p.name(),
-                format!("{lines} lines echoed, {}", v.name()),
-                result,
-            );
-        }
+            let r = s.data_report()?;
+            let echoed = s.run.stdout.matches("echo: line ").count();
+            if s.run.success() && r.lines.len() == lines + 1 && echoed == lines {
+                Ok(format!("{} B up, {lines} lines echoed", bulk.len()))
+            } else {
+                Err(format!(
+                    "tlskit got {} lines, gnutls-cli {echoed} echoes\n{}",
+                    r.lines.len(),
+                    s.run.report()
+                ))
+            }
+        });
         // KeyUpdate from GnuTLS (inline commands): ^rekey^ asks tlskit to update too,
         // ^rekey1^ does not; data flows after each.
         let input = b"one\n^rekey^\ntwo\n^rekey1^\nthree\nquit\n";
@@ -1132,12 +1059,8 @@ fn application_data_and_key_update_both_ways() {
         ];
         let s = Session::run_input(&fx, &server, &extra, input, 1);
         let result = s.data_report().and_then(|r| {
-            let followed = r.trace.iter().filter(|l| l.contains(PEER_UPDATED)).count();
-            let sent = r
-                .trace
-                .iter()
-                .filter(|l| l.contains("Server → Client: KeyUpdate"))
-                .count();
+            let followed = r.traced(PEER_UPDATED);
+            let sent = r.traced("Server → Client: KeyUpdate");
             let rekeyed = s.run.stdout.matches("Rekey was completed").count();
             let ok = r.lines == [&b"one"[..], b"two", b"three", b"quit"]
                 && s.run.stdout.contains("echo: three")
@@ -1156,7 +1079,7 @@ fn application_data_and_key_update_both_ways() {
         });
         m.record(S2C, p.name(), "KeyUpdate from gnutls-cli, TLSv1.3", result);
     }
-    finish(m, "application data and KeyUpdate, both directions");
+    m.finish("application data and KeyUpdate, both directions");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1236,7 +1159,7 @@ fn renegotiation_refused_and_early_data_declined() {
         let s = Session::run_input(&fx, &server, &extra, b"^renegotiate^\none\nquit\n", 1);
         let result = match s.reports.as_ref().map(|r| r.first()) {
             Ok(Some(r)) => {
-                let count = |needle: &str| r.trace.iter().filter(|l| l.contains(needle)).count();
+                let count = |needle: &str| r.traced(needle);
                 let refusals = count("Server → Client: Alert warning no_renegotiation");
                 let completed = count("handshake complete");
                 let fatal_sent = count("Server → Client: Alert fatal");
@@ -1275,7 +1198,7 @@ fn renegotiation_refused_and_early_data_declined() {
         let result = s
             .check(ProtocolVersion::Tls13, None, None)
             .and_then(|(r, d)| {
-                let skipped = r.trace.iter().any(|l| l.contains("declined 0-RTT"));
+                let skipped = r.traced("declined 0-RTT") > 0;
                 if r.resumed && s.run.resumed() && skipped {
                     Ok(format!("resumed, 0-RTT declined and skipped: {d}"))
                 } else {
@@ -1289,5 +1212,5 @@ fn renegotiation_refused_and_early_data_declined() {
             });
         m.record(S2C, p.name(), "0-RTT offered, declined, TLSv1.3", result);
     }
-    finish(m, "renegotiation refused, 0-RTT declined");
+    m.finish("renegotiation refused, 0-RTT declined");
 }

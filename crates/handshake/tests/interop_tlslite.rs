@@ -21,7 +21,7 @@ mod tlslite_peer;
 
 use common::{certified, client_config, require_client_auth, server_config, KeyKind};
 use peer::matrix::Matrix;
-use peer::pki_files::{key_type, runnable, PkiFiles as Fixture};
+use peer::pki_files::{key_type, missing_algorithm, PkiFiles as Fixture};
 use peer::process::{path_arg as path, ProcRun};
 use peer::tlskit_client::{TlskitClient, GET};
 use std::net::SocketAddr;
@@ -225,20 +225,22 @@ fn tlskit_client_to_tlslite_server() {
         for p in tlskit_providers::all() {
             for suite in suites_for(p, kind) {
                 let what = format!("{kind:?} {}", suite.name);
-                if !runnable(p, suite, kind, false) {
-                    m.skip(DIR, p.name(), what, "backend lacks the algorithm");
-                    continue;
-                }
-                let mut cc = client_for(p, &fx, suite.version);
-                cc.common.cipher_suites = vec![suite];
-                let result = get_checked(&Arc::new(cc), &server, false).and_then(|(o, s)| {
-                    if o.suite == Some(suite.name) {
-                        Ok(s)
-                    } else {
-                        Err(format!("negotiated {:?}", o.suite))
-                    }
-                });
-                m.record(DIR, p.name(), what, result);
+                m.cell(
+                    DIR,
+                    p.name(),
+                    what,
+                    missing_algorithm(p, suite, kind, false),
+                    || {
+                        let mut cc = client_for(p, &fx, suite.version);
+                        cc.common.cipher_suites = vec![suite];
+                        let (o, s) = get_checked(&Arc::new(cc), &server, false)?;
+                        if o.suite == Some(suite.name) {
+                            Ok(s)
+                        } else {
+                            Err(format!("negotiated {:?}", o.suite))
+                        }
+                    },
+                );
             }
         }
     }
@@ -250,62 +252,48 @@ fn tlskit_client_to_tlslite_server() {
             &[format!("--groups={}", group.name())],
         );
         for p in tlskit_providers::all().into_iter().filter(|p| is_ring(*p)) {
-            for v in VERSIONS {
+            let label = format!("tls.py --groups {}", group.name());
+            m.per_version(DIR, p.name(), &label, &VERSIONS, |v| {
                 let cc = Arc::new(client_for(p, &fx, v));
-                let result = get_checked(&cc, &server, false).and_then(|(o, s)| {
-                    let want_hrr = v == ProtocolVersion::Tls13 && group != NamedGroup::X25519;
-                    if o.group != Some(group.name()) || o.hrr != want_hrr {
-                        Err(format!("group {:?}, HelloRetryRequest {}", o.group, o.hrr))
-                    } else if o.hrr {
-                        Ok(format!("{s} after HRR"))
-                    } else {
-                        Ok(s)
-                    }
-                });
-                m.record(
-                    DIR,
-                    p.name(),
-                    format!("tls.py --groups {}, {}", group.name(), v.name()),
-                    result,
-                );
-            }
+                let (o, s) = get_checked(&cc, &server, false)?;
+                let want_hrr = v == ProtocolVersion::Tls13 && group != NamedGroup::X25519;
+                if o.group != Some(group.name()) || o.hrr != want_hrr {
+                    Err(format!("group {:?}, HelloRetryRequest {}", o.group, o.hrr))
+                } else if o.hrr {
+                    Ok(format!("{s} after HRR"))
+                } else {
+                    Ok(s)
+                }
+            });
         }
     }
     // A client certificate, asked for with --reqcert.
     let server = http_server(&fx, KeyKind::EcdsaP256, &["--reqcert".into()]);
     for p in tlskit_providers::all() {
-        for v in VERSIONS {
+        m.per_version(DIR, p.name(), "client cert P256", &VERSIONS, |v| {
             let mut cc = client_for(p, &fx, v);
             cc.client_cert = Some(certified(p, &fx.client(KeyKind::EcdsaP256).id));
             let index = server.connections();
-            let result = get_checked(&Arc::new(cc), &server, false).and_then(|(_, s)| {
-                let block = server.connection(index, "Session Resumed");
-                if field(&block, "Client X.509 SHA1 fingerprint").is_some() {
-                    Ok(format!("{s}, client cert seen"))
-                } else {
-                    Err(format!("tls.py saw no client certificate\n{block}"))
-                }
-            });
-            m.record(
-                DIR,
-                p.name(),
-                format!("client cert P256, {}", v.name()),
-                result,
-            );
-        }
+            let (_, s) = get_checked(&Arc::new(cc), &server, false)?;
+            let block = server.connection(index, "Session Resumed");
+            if field(&block, "Client X.509 SHA1 fingerprint").is_some() {
+                Ok(format!("{s}, client cert seen"))
+            } else {
+                Err(format!("tls.py saw no client certificate\n{block}"))
+            }
+        });
     }
     drop(server);
     // Resumption: session id (TLS 1.2), PSK from a ticket (TLS 1.3).
     let server = http_server(&fx, KeyKind::EcdsaP256, &[]);
     for p in tlskit_providers::all() {
-        for v in VERSIONS {
+        m.per_version(DIR, p.name(), "resumption", &VERSIONS, |v| {
             let cc = Arc::new(client_for(p, &fx, v));
-            let result = get_checked(&cc, &server, false)
+            get_checked(&cc, &server, false)
                 .map_err(|e| format!("first: {e}"))
                 .and_then(|_| get_checked(&cc, &server, true).map_err(|e| format!("second: {e}")))
-                .map(|(_, s)| format!("full, then {s}"));
-            m.record(DIR, p.name(), format!("resumption, {}", v.name()), result);
-        }
+                .map(|(_, s)| format!("full, then {s}"))
+        });
     }
     m.finish("tlskit client → tls.py server");
 }
@@ -372,21 +360,22 @@ fn tlslite_client_to_tlskit_server() {
         for &kind in kinds {
             for suite in suites_for(p, kind) {
                 let what = format!("{kind:?} {}", suite.name);
-                if !runnable(p, suite, kind, true) {
-                    m.skip(DIR, p.name(), what, "backend lacks the algorithm");
-                    continue;
-                }
-                let mut sc = server_for(p, &fx, kind);
-                sc.common.cipher_suites = vec![suite];
-                let server = HttpServer::start(Arc::new(sc));
-                let result = client_run(&fx, &server, &[max_ver(suite.version)], 1).and_then(
-                    |(run, reports)| {
+                m.cell(
+                    DIR,
+                    p.name(),
+                    what,
+                    missing_algorithm(p, suite, kind, true),
+                    || {
+                        let mut sc = server_for(p, &fx, kind);
+                        sc.common.cipher_suites = vec![suite];
+                        let server = HttpServer::start(Arc::new(sc));
+                        let (run, reports) =
+                            client_run(&fx, &server, &[max_ver(suite.version)], 1)?;
                         let r = reports.first().ok_or("no report")?;
                         let block = client_blocks(&run.stdout).pop().unwrap_or_default();
                         check_block(&block, r.version, r.suite, r.group, false)
                     },
                 );
-                m.record(DIR, p.name(), what, result);
             }
         }
         // Groups: tlskit limited to one; tls.py's first key shares are x25519 and
@@ -404,7 +393,7 @@ fn tlslite_client_to_tlskit_server() {
                             if r.group != Some(group.name()) {
                                 return Err(format!("tlskit negotiated {:?}", r.group));
                             }
-                            let hrr = r.trace.iter().any(|l| l.contains("HelloRetryRequest"));
+                            let hrr = r.traced("HelloRetryRequest") > 0;
                             let want_hrr =
                                 v == ProtocolVersion::Tls13 && group == NamedGroup::Secp384r1;
                             if hrr != want_hrr {
@@ -465,7 +454,7 @@ fn tlslite_client_to_tlskit_server() {
         let mut sc = server_for(p, &fx, KeyKind::EcdsaP256);
         sc.common.alpn_protocols = vec![b"h2".to_vec()];
         let server = HttpServer::start(Arc::new(sc));
-        for v in VERSIONS {
+        m.per_version(DIR, p.name(), "ALPN + resumption", &VERSIONS, |v| {
             let args = [
                 max_ver(v),
                 "-a".to_string(),
@@ -474,7 +463,7 @@ fn tlslite_client_to_tlskit_server() {
                 "h2".to_string(),
                 "--resumption".to_string(),
             ];
-            let result = client_run(&fx, &server, &args, 2).and_then(|(run, reports)| {
+            client_run(&fx, &server, &args, 2).and_then(|(run, reports)| {
                 let blocks = client_blocks(&run.stdout);
                 let (Some(first), Some(second)) = (reports.first(), reports.get(1)) else {
                     return Err("two connections expected".into());
@@ -502,14 +491,8 @@ fn tlslite_client_to_tlskit_server() {
                 } else {
                     Err("tlskit did not resume".into())
                 }
-            });
-            m.record(
-                DIR,
-                p.name(),
-                format!("ALPN + resumption, {}", v.name()),
-                result,
-            );
-        }
+            })
+        });
     }
     m.finish("tls.py client → tlskit server");
 }

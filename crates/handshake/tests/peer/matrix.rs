@@ -2,6 +2,8 @@
 //! printed as a table with counts (visible with `--nocapture`), failing the test on any
 //! failed cell.
 
+use tlskit_handshake::suites::ProtocolVersion;
+
 /// One cell of an interop matrix.
 #[derive(Debug)]
 pub struct Cell {
@@ -55,6 +57,45 @@ impl Matrix {
             what: what.into(),
             detail: why.to_string(),
         });
+    }
+
+    /// One combination: skipped with the reason `missing` gives (what the backend
+    /// lacks), else run and recorded.
+    pub fn cell(
+        &mut self,
+        direction: &'static str,
+        backend: &'static str,
+        what: impl Into<String>,
+        missing: Option<&str>,
+        run: impl FnOnce() -> Result<String, String>,
+    ) {
+        match missing {
+            Some(why) => self.skip(direction, backend, what, why),
+            None => {
+                let outcome = run();
+                self.record(direction, backend, what, outcome);
+            }
+        }
+    }
+
+    /// One cell per version of `versions`, in order, named `<label>, <version>`.
+    pub fn per_version(
+        &mut self,
+        direction: &'static str,
+        backend: &'static str,
+        label: &str,
+        versions: &[ProtocolVersion],
+        mut run: impl FnMut(ProtocolVersion) -> Result<String, String>,
+    ) {
+        for &v in versions {
+            let outcome = run(v);
+            self.record(
+                direction,
+                backend,
+                format!("{label}, {}", v.name()),
+                outcome,
+            );
+        }
     }
 
     /// Prints the table and panics listing every failed cell.

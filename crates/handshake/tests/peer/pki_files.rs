@@ -7,7 +7,7 @@
 use super::process::{path_arg, TempDir};
 use crate::common::{Identity, KeyKind, Pki};
 use std::path::PathBuf;
-use tlskit_crypto::{CryptoProvider, KeyType, SignatureScheme};
+use tlskit_crypto::{CryptoProvider, KeyType, NamedGroup, SignatureScheme};
 use tlskit_handshake::suites::{CipherSuite, ProtocolVersion};
 
 /// The certificate types of the matrices: ECDSA P-256 and P-384, RSA-2048 (PKCS#1 v1.5 in
@@ -233,4 +233,32 @@ pub fn runnable(p: &dyn CryptoProvider, suite: CipherSuite, kind: KeyKind, signi
         (_, false) => can_verify13(p, kind),
     };
     auth && p.aead(suite.aead).is_some()
+}
+
+/// `Some("backend lacks the algorithm")` unless `p` can run `suite` with a `kind`
+/// certificate (as server when `signing`); for [`Matrix::cell`](super::matrix::Matrix::cell).
+pub fn missing_algorithm(
+    p: &dyn CryptoProvider,
+    suite: CipherSuite,
+    kind: KeyKind,
+    signing: bool,
+) -> Option<&'static str> {
+    (!runnable(p, suite, kind, signing)).then_some("backend lacks the algorithm")
+}
+
+/// `Some("backend lacks the group")` unless `p` implements `group`.
+pub fn missing_group(p: &dyn CryptoProvider, group: NamedGroup) -> Option<&'static str> {
+    p.key_exchange(group)
+        .is_none()
+        .then_some("backend lacks the group")
+}
+
+/// The client-certificate types of a matrix row: ECDSA P-256, RSA and Ed25519 for ring,
+/// ECDSA P-256 alone for the other backends.
+pub fn client_cert_kinds(p: &dyn CryptoProvider) -> &'static [KeyKind] {
+    if p.name() == "ring" {
+        &[KeyKind::EcdsaP256, KeyKind::Rsa2048, KeyKind::Ed25519]
+    } else {
+        &[KeyKind::EcdsaP256]
+    }
 }

@@ -119,6 +119,13 @@ pub struct ConnReport {
     pub error: Option<String>,
 }
 
+impl ConnReport {
+    /// How many trace lines contain `needle`.
+    pub fn traced(&self, needle: &str) -> usize {
+        self.trace.iter().filter(|l| l.contains(needle)).count()
+    }
+}
+
 /// A tlskit server that answers each line with `echo: <line>` and, on a `quit` line,
 /// sends close_notify and closes; a [`ConnReport`] per connection.
 #[derive(Debug)]

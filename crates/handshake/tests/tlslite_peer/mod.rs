@@ -172,6 +172,13 @@ pub struct HttpReport {
     pub trace: Vec<String>,
 }
 
+impl HttpReport {
+    /// How many trace lines contain `needle`.
+    pub fn traced(&self, needle: &str) -> usize {
+        self.trace.iter().filter(|l| l.contains(needle)).count()
+    }
+}
+
 /// A tlskit server on 127.0.0.1 (ephemeral port) answering each request head with a
 /// small HTTP/1.0 page, then close_notify. One thread per connection, socket timeouts,
 /// a report per connection on a channel.
