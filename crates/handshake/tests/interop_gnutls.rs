@@ -37,9 +37,10 @@ use peer::pki_files::{
     can_sign, can_sign13, can_verify, client_cert_kinds, key_type, missing_algorithm, missing_group,
 };
 use peer::tlskit_client::{tlskit_request, Outcome, TlskitClient, Trace, GET};
-use peer::tlskit_server::{ConnReport, EchoServer};
+use peer::tlskit_server::{first_error, ConnReport, EchoRun, EchoServer};
 use std::io::Read;
 use std::net::SocketAddr;
+use std::ops::Deref;
 use std::sync::Arc;
 use std::time::Duration;
 use tlskit_crypto::{CryptoProvider, NamedGroup};
@@ -550,17 +551,14 @@ fn cli_args(fx: &Fixture, server: &EchoServer) -> Vec<String> {
     ]
 }
 
-/// The error that ended the first connection of `reports`, if any.
-fn first_error(reports: &Result<Vec<ConnReport>, String>) -> Result<Option<String>, &String> {
-    reports
-        .as_ref()
-        .map(|r| r.first().and_then(|r| r.error.clone()))
-}
-
 /// One gnutls-cli run against the echo server and the reports of its `connections`.
-struct Session {
-    run: CliRun,
-    reports: Result<Vec<ConnReport>, String>,
+struct Session(EchoRun<CliRun>);
+
+impl Deref for Session {
+    type Target = EchoRun<CliRun>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
 }
 
 impl Session {
@@ -580,17 +578,7 @@ impl Session {
         args.extend_from_slice(extra);
         let run = gnutls_cli(&args, input, Some("bye"), fx.dir.path(), CLI_TIMEOUT);
         let reports = server.reports(connections);
-        Session { run, reports }
-    }
-
-    /// The last connection's report (the one that carried the data).
-    fn data_report(&self) -> Result<&ConnReport, String> {
-        let reports = self.reports.as_ref().map_err(Clone::clone)?;
-        let r = reports.last().ok_or("no connection")?;
-        match &r.error {
-            Some(e) => Err(format!("tlskit server: {e}\n{}", self.run.report())),
-            None => Ok(r),
-        }
+        Session(EchoRun { run, reports })
     }
 
     /// Checks both sides: gnutls-cli verified our chain, got the echo; tlskit got the
@@ -602,29 +590,15 @@ impl Session {
         group: Option<NamedGroup>,
     ) -> Result<(&ConnReport, String), String> {
         let run = &self.run;
-        if !run.success() {
-            let ours = match &self.reports {
-                Ok(r) => format!("{:?}", r.iter().map(|r| &r.error).collect::<Vec<_>>()),
-                Err(e) => e.clone(),
-            };
-            return Err(format!(
-                "gnutls-cli failed (tlskit: {ours})\n{}",
-                run.report()
-            ));
-        }
-        for needle in [
-            "- Status: The certificate is trusted.",
-            "echo: hello",
-            "bye",
-        ] {
-            if !run.stdout.contains(needle) {
-                return Err(format!(
-                    "gnutls-cli output lacks {needle:?}\n{}",
-                    run.report()
-                ));
-            }
-        }
-        let report = self.data_report()?;
+        self.check_tool(
+            "gnutls-cli",
+            &[
+                "- Status: The certificate is trusted.",
+                "echo: hello",
+                "bye",
+            ],
+        )?;
+        let report = self.last_report()?;
         if report.lines != [b"hello".to_vec(), b"quit".to_vec()] {
             return Err(format!("tlskit received {:?}", report.lines));
         }
@@ -714,7 +688,7 @@ fn gnutls_cli_to_tlskit_server_suites_certs_groups() {
         if is_ring(p) {
             let prio = priority(ProtocolVersion::Tls12, None, Some(NamedGroup::X25519));
             let s = Session::run(&fx, &ecdsa, &[prio], 1);
-            let result = match first_error(&s.reports) {
+            let result = match s.first_error() {
                 Ok(Some(e)) if !s.run.success() && e.contains("handshake_failure") => Ok(e),
                 other => Err(format!("not refused: {other:?}\n{}", s.run.report())),
             };
@@ -786,7 +760,7 @@ fn gnutls_cli_to_tlskit_server_client_auth_alpn_resumption() {
             // No certificate: tlskit refuses (certificate_required in 1.3,
             // handshake_failure in 1.2), and gnutls-cli reports the alert.
             let s = Session::run(&fx, &server, &[priority(v, None, None)], 1);
-            let result = match first_error(&s.reports) {
+            let result = match s.first_error() {
                 Ok(Some(e)) if !s.run.success() || !s.run.stdout.contains("echo: hello") => {
                     let alert = match v {
                         ProtocolVersion::Tls12 => "handshake_failure",
@@ -1038,7 +1012,7 @@ fn application_data_and_key_update_both_ways() {
         let label = format!("{lines} lines echoed");
         m.per_version(S2C, p.name(), &label, &VERSIONS, |v| {
             let s = Session::run_input(&fx, &server, &[priority(v, None, None)], &bulk, 1);
-            let r = s.data_report()?;
+            let r = s.last_report()?;
             let echoed = s.run.stdout.matches("echo: line ").count();
             if s.run.success() && r.lines.len() == lines + 1 && echoed == lines {
                 Ok(format!("{} B up, {lines} lines echoed", bulk.len()))
@@ -1058,7 +1032,7 @@ fn application_data_and_key_update_both_ways() {
             "--inline-commands".to_string(),
         ];
         let s = Session::run_input(&fx, &server, &extra, input, 1);
-        let result = s.data_report().and_then(|r| {
+        let result = s.last_report().and_then(|r| {
             let followed = r.traced(PEER_UPDATED);
             let sent = r.traced("Server → Client: KeyUpdate");
             let rekeyed = s.run.stdout.matches("Rekey was completed").count();

@@ -20,8 +20,10 @@ use common::{certified, client_config, require_client_auth, server_config, Ident
 use openssl_peer::fixture::{can_sign, can_verify, key_type, path_arg, strs, Fixture, CERT_KINDS};
 use openssl_peer::{s_client, ClientRun, ConnReport, EchoServer, Matrix, SServer, STEP_TIMEOUT};
 use peer::tlskit_client::{tlskit_request as request, Outcome, Trace, GET};
+use peer::tlskit_server::EchoRun;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
+use std::ops::Deref;
 use std::sync::Arc;
 use std::time::Duration;
 use tlskit_crypto::{CryptoProvider, NamedGroup};
@@ -475,9 +477,13 @@ const HELLO_QUIT: &[u8] = b"hello\nquit\n";
 /// One `s_client` run against the echo server, with the reports of the `connections`
 /// connections it made (always collected, so that one run's report never leaks into the
 /// next check).
-struct Session {
-    run: ClientRun,
-    reports: Result<Vec<ConnReport>, String>,
+struct Session(EchoRun<ClientRun>);
+
+impl Deref for Session {
+    type Target = EchoRun<ClientRun>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
 }
 
 impl Session {
@@ -492,46 +498,22 @@ impl Session {
         args.extend_from_slice(extra);
         let run = s_client(&strs(&args), input, fx.dir.path(), CLIENT_RUN_TIMEOUT);
         let reports = server.reports(connections);
-        Session { run, reports }
-    }
-
-    /// The single connection's report, an error if the tlskit side failed.
-    fn report(&self) -> Result<&ConnReport, String> {
-        let reports = self.reports.as_ref().map_err(Clone::clone)?;
-        let r = reports.first().ok_or("no connection")?;
-        match &r.error {
-            Some(e) => Err(format!("tlskit server: {e}\n{}", self.run.report())),
-            None => Ok(r),
-        }
+        Session(EchoRun { run, reports })
     }
 
     /// Checks the s_client side: exit 0, verified chain, EMS, the echo of `hello` and the
     /// `bye` before close. Returns the sessions s_client printed (New/Reused, cipher).
     fn check_client(&self) -> Result<Vec<(bool, String)>, String> {
         let run = &self.run;
-        if !run.success() {
-            let server = match &self.reports {
-                Ok(r) => format!("{:?}", r.iter().map(|r| &r.error).collect::<Vec<_>>()),
-                Err(e) => e.clone(),
-            };
-            return Err(format!(
-                "s_client failed (tlskit: {server})\n{}",
-                run.report()
-            ));
-        }
-        for needle in [
-            "Verify return code: 0 (ok)",
-            "Extended master secret: yes",
-            "echo: hello",
-            "bye",
-        ] {
-            if !run.stdout.contains(needle) {
-                return Err(format!(
-                    "s_client output lacks {needle:?}\n{}",
-                    run.report()
-                ));
-            }
-        }
+        self.check_tool(
+            "s_client",
+            &[
+                "Verify return code: 0 (ok)",
+                "Extended master secret: yes",
+                "echo: hello",
+                "bye",
+            ],
+        )?;
         let sessions = run.sessions();
         if sessions.is_empty() {
             return Err(format!(

@@ -34,7 +34,9 @@ use openssl_peer::{
     s_client, ClientRun, ConnReport, EchoServer, InteractiveClient, Matrix, SServer, STEP_TIMEOUT,
 };
 use peer::tlskit_client::{Outcome, TlskitClient, Trace, GET};
+use peer::tlskit_server::EchoRun;
 use std::net::SocketAddr;
+use std::ops::Deref;
 use std::sync::Arc;
 use std::time::Duration;
 use tlskit_crypto::{CryptoProvider, NamedGroup, SignatureScheme};
@@ -281,9 +283,13 @@ type Sessions = Vec<(bool, String)>;
 
 /// One `s_client` run (`-ign_eof -nocommands`, input on stdin) against the echo server,
 /// with the reports of the `connections` connections it made.
-struct Session {
-    run: ClientRun,
-    reports: Result<Vec<ConnReport>, String>,
+struct Session(EchoRun<ClientRun>);
+
+impl Deref for Session {
+    type Target = EchoRun<ClientRun>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
 }
 
 impl Session {
@@ -300,41 +306,17 @@ impl Session {
         args.extend_from_slice(extra);
         let run = s_client(&strs(&args), input, fx.dir.path(), CLIENT_RUN_TIMEOUT);
         let reports = server.reports(connections);
-        Session { run, reports }
-    }
-
-    /// The first connection's report, an error if the tlskit side failed.
-    fn report(&self) -> Result<&ConnReport, String> {
-        let reports = self.reports.as_ref().map_err(Clone::clone)?;
-        let r = reports.first().ok_or("no connection")?;
-        match &r.error {
-            Some(e) => Err(format!("tlskit server: {e}\n{}", self.run.report())),
-            None => Ok(r),
-        }
+        Session(EchoRun { run, reports })
     }
 
     /// The s_client side: exit 0, verified chain, the echo of `hello` and the `bye`
     /// before close. Returns the sessions s_client printed.
     fn check_client(&self) -> Result<Sessions, String> {
         let run = &self.run;
-        if !run.success() {
-            let server = match &self.reports {
-                Ok(r) => format!("{:?}", r.iter().map(|r| &r.error).collect::<Vec<_>>()),
-                Err(e) => e.clone(),
-            };
-            return Err(format!(
-                "s_client failed (tlskit: {server})\n{}",
-                run.report()
-            ));
-        }
-        for needle in ["Verify return code: 0 (ok)", "echo: hello", "bye"] {
-            if !run.stdout.contains(needle) {
-                return Err(format!(
-                    "s_client output lacks {needle:?}\n{}",
-                    run.report()
-                ));
-            }
-        }
+        self.check_tool(
+            "s_client",
+            &["Verify return code: 0 (ok)", "echo: hello", "bye"],
+        )?;
         let sessions = run.sessions();
         if sessions.is_empty() {
             return Err(format!(

@@ -53,7 +53,7 @@ pub struct Outcome {
 impl Outcome {
     /// How many trace lines contain `needle`.
     pub fn traced(&self, needle: &str) -> usize {
-        self.trace.iter().filter(|l| l.contains(needle)).count()
+        super::tlskit_server::count_lines(&self.trace, needle)
     }
 
     pub fn version_name(&self) -> Option<&'static str> {

@@ -3,9 +3,11 @@
 //! thread with socket timeouts and sends one report per connection back on a channel;
 //! [`EchoServer`] answers lines (`echo: <line>`, `quit` closes).
 
+use super::process::ProcRun;
 use super::{TraceLog, STEP_TIMEOUT};
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::ops::Deref;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::Arc;
@@ -55,9 +57,21 @@ impl<R: Send + 'static> TlskitServer<R> {
         }
     }
 
-    /// The next report, waiting at most [`STEP_TIMEOUT`].
-    pub fn recv(&self) -> Result<R, RecvTimeoutError> {
-        self.reports.recv_timeout(STEP_TIMEOUT)
+    /// Collects `n` reports in arrival order, waiting at most [`STEP_TIMEOUT`] for each;
+    /// `missing(index from 1, reports so far, why)` describes a report that did not come.
+    pub fn reports(
+        &self,
+        n: usize,
+        missing: impl FnOnce(usize, &[R], RecvTimeoutError) -> String,
+    ) -> Result<Vec<R>, String> {
+        let mut out = Vec::with_capacity(n);
+        for i in 0..n {
+            match self.reports.recv_timeout(STEP_TIMEOUT) {
+                Ok(r) => out.push(r),
+                Err(e) => return Err(missing(i + 1, &out, e)),
+            }
+        }
+        Ok(out)
     }
 
     /// Any report that arrived without waiting.
@@ -122,8 +136,13 @@ pub struct ConnReport {
 impl ConnReport {
     /// How many trace lines contain `needle`.
     pub fn traced(&self, needle: &str) -> usize {
-        self.trace.iter().filter(|l| l.contains(needle)).count()
+        count_lines(&self.trace, needle)
     }
+}
+
+/// How many of `lines` contain `needle`.
+pub fn count_lines(lines: &[String], needle: &str) -> usize {
+    lines.iter().filter(|l| l.contains(needle)).count()
 }
 
 /// A tlskit server that answers each line with `echo: <line>` and, on a `quit` line,
@@ -170,18 +189,9 @@ impl EchoServer {
     /// Collects `n` connection reports (sorted by accept order), waiting at most
     /// [`STEP_TIMEOUT`] for each.
     pub fn reports(&self, n: usize) -> Result<Vec<ConnReport>, String> {
-        let mut out = Vec::with_capacity(n);
-        for i in 0..n {
-            match self.server.recv() {
-                Ok(r) => out.push(r),
-                Err(e) => {
-                    return Err(format!(
-                        "connection report {}/{n} did not arrive ({e}); got {out:?}",
-                        i + 1
-                    ))
-                }
-            }
-        }
+        let mut out = self.server.reports(n, |i, got, e| {
+            format!("connection report {i}/{n} did not arrive ({e}); got {got:?}")
+        })?;
         out.sort_by_key(|r| r.index);
         Ok(out)
     }
@@ -289,4 +299,66 @@ fn echo_session(
             }
         }
     }
+}
+
+/// One run of a peer's client tool against an [`EchoServer`] and the server's reports of
+/// its connections. `R` is the tool's run type (it dereferences to [`ProcRun`]).
+#[derive(Debug)]
+pub struct EchoRun<R> {
+    pub run: R,
+    pub reports: Result<Vec<ConnReport>, String>,
+}
+
+impl<R: Deref<Target = ProcRun>> EchoRun<R> {
+    /// The first connection's report, an error if the tlskit side failed.
+    pub fn report(&self) -> Result<&ConnReport, String> {
+        let reports = self.reports.as_ref().map_err(Clone::clone)?;
+        self.checked(reports.first())
+    }
+
+    /// The last connection's report (the one that carried the data), an error if the
+    /// tlskit side failed.
+    pub fn last_report(&self) -> Result<&ConnReport, String> {
+        let reports = self.reports.as_ref().map_err(Clone::clone)?;
+        self.checked(reports.last())
+    }
+
+    fn checked<'a>(&self, r: Option<&'a ConnReport>) -> Result<&'a ConnReport, String> {
+        let r = r.ok_or("no connection")?;
+        match &r.error {
+            Some(e) => Err(format!("tlskit server: {e}\n{}", self.run.report())),
+            None => Ok(r),
+        }
+    }
+
+    /// The error that ended the first connection, if any.
+    pub fn first_error(&self) -> Result<Option<String>, &String> {
+        first_error(&self.reports)
+    }
+
+    /// The client side: `tool` exited 0 (else the tlskit errors are shown) and printed
+    /// each of `needles`.
+    pub fn check_tool(&self, tool: &str, needles: &[&str]) -> Result<(), String> {
+        let run = &*self.run;
+        if !run.success() {
+            let ours = match &self.reports {
+                Ok(r) => format!("{:?}", r.iter().map(|r| &r.error).collect::<Vec<_>>()),
+                Err(e) => e.clone(),
+            };
+            return Err(format!("{tool} failed (tlskit: {ours})\n{}", run.report()));
+        }
+        for needle in needles {
+            if !run.stdout.contains(needle) {
+                return Err(format!("{tool} output lacks {needle:?}\n{}", run.report()));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The error that ended the first connection of `reports`, if any.
+pub fn first_error(reports: &Result<Vec<ConnReport>, String>) -> Result<Option<String>, &String> {
+    reports
+        .as_ref()
+        .map(|r| r.first().and_then(|r| r.error.clone()))
 }

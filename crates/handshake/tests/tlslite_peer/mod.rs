@@ -11,7 +11,7 @@
 #![allow(dead_code)]
 
 use crate::peer::process::{listening_port, Proc, ProcRun};
-use crate::peer::tlskit_server::{server_stream, TlskitServer};
+use crate::peer::tlskit_server::{count_lines, server_stream, TlskitServer};
 use crate::peer::{TraceLog, STEP_TIMEOUT};
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
@@ -175,7 +175,7 @@ pub struct HttpReport {
 impl HttpReport {
     /// How many trace lines contain `needle`.
     pub fn traced(&self, needle: &str) -> usize {
-        self.trace.iter().filter(|l| l.contains(needle)).count()
+        count_lines(&self.trace, needle)
     }
 }
 
@@ -207,14 +207,8 @@ impl HttpServer {
 
     /// Collects `n` reports, waiting at most [`STEP_TIMEOUT`] for each.
     pub fn reports(&self, n: usize) -> Result<Vec<HttpReport>, String> {
-        let mut out = Vec::with_capacity(n);
-        for i in 0..n {
-            match self.server.recv() {
-                Ok(r) => out.push(r),
-                Err(e) => return Err(format!("report {}/{n} did not arrive ({e})", i + 1)),
-            }
-        }
-        Ok(out)
+        self.server
+            .reports(n, |i, _, e| format!("report {i}/{n} did not arrive ({e})"))
     }
 }
 
