@@ -34,7 +34,7 @@ use gnutls_peer::fixture::{Fixture, CERT_KINDS};
 use gnutls_peer::{gnutls_cli, CliRun, GnutlsServer};
 use peer::matrix::Matrix;
 use peer::pki_files::{
-    can_sign, can_sign13, can_verify, client_cert_kinds, key_type, missing_algorithm, missing_group,
+    can_sign, can_sign13, can_verify, client_cert_kinds, key_type, missing_group,
 };
 use peer::tlskit_client::{tlskit_request, Outcome, TlskitClient, Trace, GET};
 use peer::tlskit_server::{first_error, ConnReport, EchoRun, EchoServer};
@@ -285,22 +285,13 @@ fn tlskit_client_to_gnutls_serv_suites_certs_groups() {
     for kind in CERT_KINDS {
         let server = http_server(&fx, kind, &[]);
         for p in tlskit_providers::all() {
-            for suite in matrix_suites(p, kind) {
-                let what = format!("{kind:?} {}", suite.name);
-                m.cell(
-                    DIR,
-                    p.name(),
-                    what,
-                    missing_algorithm(p, suite, kind, false),
-                    || {
-                        let mut cc = client_for(p, &fx, suite.version);
-                        cc.common.cipher_suites = vec![suite];
-                        tlskit_get(&Arc::new(cc), server.addr())
-                            .and_then(|out| out.check(suite.version, Some(suite), None, false))
-                            .map_err(|e| format!("{e}\n{}", server.diagnostics()))
-                    },
-                );
-            }
+            m.per_suite(DIR, p, kind, false, matrix_suites(p, kind), |suite| {
+                let mut cc = client_for(p, &fx, suite.version);
+                cc.common.cipher_suites = vec![suite];
+                tlskit_get(&Arc::new(cc), server.addr())
+                    .and_then(|out| out.check(suite.version, Some(suite), None, false))
+                    .map_err(|e| format!("{e}\n{}", server.diagnostics()))
+            });
         }
     }
     // Groups: gnutls-serv limited to one; tlskit offers all three (X25519 first), so a
@@ -644,20 +635,11 @@ fn gnutls_cli_to_tlskit_server_suites_certs_groups() {
     for p in tlskit_providers::all() {
         for kind in CERT_KINDS {
             let server = EchoServer::start(Arc::new(server_for(p, &fx, kind)));
-            for suite in matrix_suites(p, kind) {
-                let what = format!("{kind:?} {}", suite.name);
-                m.cell(
-                    DIR,
-                    p.name(),
-                    what,
-                    missing_algorithm(p, suite, kind, true),
-                    || {
-                        let prio = priority(suite.version, Some((suite, kind)), None);
-                        let s = Session::run(&fx, &server, &[prio], 1);
-                        s.check(suite.version, Some(suite), None).map(|(_, d)| d)
-                    },
-                );
-            }
+            m.per_suite(DIR, p, kind, true, matrix_suites(p, kind), |suite| {
+                let prio = priority(suite.version, Some((suite, kind)), None);
+                let s = Session::run(&fx, &server, &[prio], 1);
+                s.check(suite.version, Some(suite), None).map(|(_, d)| d)
+            });
         }
         // Groups: gnutls-cli pinned to one group; in TLS 1.3 it sends that key share. In
         // TLS 1.2 the certificate is RSA: an ECDSA P-256 one would need P-256 among the

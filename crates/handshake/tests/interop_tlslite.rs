@@ -21,7 +21,7 @@ mod tlslite_peer;
 
 use common::{certified, client_config, require_client_auth, server_config, KeyKind};
 use peer::matrix::Matrix;
-use peer::pki_files::{key_type, missing_algorithm, PkiFiles as Fixture};
+use peer::pki_files::{key_type, PkiFiles as Fixture};
 use peer::process::{path_arg as path, ProcRun};
 use peer::tlskit_client::{TlskitClient, GET};
 use std::net::SocketAddr;
@@ -223,25 +223,16 @@ fn tlskit_client_to_tlslite_server() {
     for kind in CERT_KINDS {
         let server = http_server(&fx, kind, &[]);
         for p in tlskit_providers::all() {
-            for suite in suites_for(p, kind) {
-                let what = format!("{kind:?} {}", suite.name);
-                m.cell(
-                    DIR,
-                    p.name(),
-                    what,
-                    missing_algorithm(p, suite, kind, false),
-                    || {
-                        let mut cc = client_for(p, &fx, suite.version);
-                        cc.common.cipher_suites = vec![suite];
-                        let (o, s) = get_checked(&Arc::new(cc), &server, false)?;
-                        if o.suite == Some(suite.name) {
-                            Ok(s)
-                        } else {
-                            Err(format!("negotiated {:?}", o.suite))
-                        }
-                    },
-                );
-            }
+            m.per_suite(DIR, p, kind, false, suites_for(p, kind), |suite| {
+                let mut cc = client_for(p, &fx, suite.version);
+                cc.common.cipher_suites = vec![suite];
+                let (o, s) = get_checked(&Arc::new(cc), &server, false)?;
+                if o.suite == Some(suite.name) {
+                    Ok(s)
+                } else {
+                    Err(format!("negotiated {:?}", o.suite))
+                }
+            });
         }
     }
     // Groups: tls.py limited to one; tlskit offers all three, X25519 first.
@@ -358,25 +349,15 @@ fn tlslite_client_to_tlskit_server() {
             &[KeyKind::EcdsaP256, KeyKind::Ed25519]
         };
         for &kind in kinds {
-            for suite in suites_for(p, kind) {
-                let what = format!("{kind:?} {}", suite.name);
-                m.cell(
-                    DIR,
-                    p.name(),
-                    what,
-                    missing_algorithm(p, suite, kind, true),
-                    || {
-                        let mut sc = server_for(p, &fx, kind);
-                        sc.common.cipher_suites = vec![suite];
-                        let server = HttpServer::start(Arc::new(sc));
-                        let (run, reports) =
-                            client_run(&fx, &server, &[max_ver(suite.version)], 1)?;
-                        let r = reports.first().ok_or("no report")?;
-                        let block = client_blocks(&run.stdout).pop().unwrap_or_default();
-                        check_block(&block, r.version, r.suite, r.group, false)
-                    },
-                );
-            }
+            m.per_suite(DIR, p, kind, true, suites_for(p, kind), |suite| {
+                let mut sc = server_for(p, &fx, kind);
+                sc.common.cipher_suites = vec![suite];
+                let server = HttpServer::start(Arc::new(sc));
+                let (run, reports) = client_run(&fx, &server, &[max_ver(suite.version)], 1)?;
+                let r = reports.first().ok_or("no report")?;
+                let block = client_blocks(&run.stdout).pop().unwrap_or_default();
+                check_block(&block, r.version, r.suite, r.group, false)
+            });
         }
         // Groups: tlskit limited to one; tls.py's first key shares are x25519 and
         // secp256r1, so P-384 takes a HelloRetryRequest in TLS 1.3.

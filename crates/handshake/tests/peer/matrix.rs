@@ -2,7 +2,10 @@
 //! printed as a table with counts (visible with `--nocapture`), failing the test on any
 //! failed cell.
 
-use tlskit_handshake::suites::ProtocolVersion;
+use super::pki_files::missing_algorithm;
+use crate::common::KeyKind;
+use tlskit_crypto::CryptoProvider;
+use tlskit_handshake::suites::{CipherSuite, ProtocolVersion};
 
 /// One cell of an interop matrix.
 #[derive(Debug)]
@@ -95,6 +98,25 @@ impl Matrix {
                 format!("{label}, {}", v.name()),
                 outcome,
             );
+        }
+    }
+
+    /// One cell per suite of `suites` with a `kind` certificate on backend `p`, named
+    /// `<kind> <suite>`, skipped where `p` lacks the algorithm (as server when
+    /// `signing`).
+    pub fn per_suite(
+        &mut self,
+        direction: &'static str,
+        p: &dyn CryptoProvider,
+        kind: KeyKind,
+        signing: bool,
+        suites: Vec<CipherSuite>,
+        mut run: impl FnMut(CipherSuite) -> Result<String, String>,
+    ) {
+        for suite in suites {
+            let what = format!("{kind:?} {}", suite.name);
+            let missing = missing_algorithm(p, suite, kind, signing);
+            self.cell(direction, p.name(), what, missing, || run(suite));
         }
     }
 
