@@ -113,6 +113,12 @@ pub struct LoadArgs {
     /// Give up on a connection after this many seconds (not counting --hold).
     #[arg(long, default_value_t = 30.0)]
     pub timeout: f64,
+    /// Verify every server certificate chain in full. By default the client remembers
+    /// chains it verified (tlskit's verified-chain cache: exact chain and name, bounded,
+    /// expiring with the certificates), so reconnects to the same server skip the chain's
+    /// signature checks; the server's handshake signature is checked every time.
+    #[arg(long)]
+    pub no_verify_cache: bool,
     /// The client presents a certificate and the server requires one. In-process, both
     /// come from the generated CA; with --connect, give --client-cert and --client-key.
     #[arg(long)]
@@ -168,6 +174,7 @@ impl LoadArgs {
             client_cert_file: self.client_cert.clone(),
             client_key_file: self.client_key.clone(),
             keylog_file: std::env::var_os("SSLKEYLOGFILE").map(PathBuf::from),
+            verify_cache: !self.no_verify_cache,
             ..TlsOptions::default()
         }
     }
@@ -197,6 +204,10 @@ pub struct ServeArgs {
     /// ALPN protocols, comma-separated, in preference order.
     #[arg(long, value_delimiter = ',')]
     pub alpn: Vec<String>,
+    /// A DER OCSP response for the certificate, stapled for clients that ask
+    /// (status_request).
+    #[arg(long, value_name = "RESPONSE.der")]
+    pub ocsp: Option<PathBuf>,
     /// TLS version, suite and group.
     #[command(flatten)]
     pub tls: TlsArgs,
@@ -221,6 +232,7 @@ impl ServeArgs {
             client_auth: self.client_ca.is_some(),
             alpn: self.alpn.clone(),
             keylog_file: std::env::var_os("SSLKEYLOGFILE").map(PathBuf::from),
+            ocsp_file: self.ocsp.clone(),
             ..TlsOptions::default()
         }
     }
@@ -318,9 +330,12 @@ mod tests {
             l.tls_options(),
             TlsOptions {
                 keylog_file: l.tls_options().keylog_file,
+                verify_cache: true,
                 ..TlsOptions::default()
             }
         );
+        let full = parse(&["--no-verify-cache"]).unwrap();
+        assert!(!full.load.tls_options().verify_cache);
     }
 
     #[test]

@@ -196,6 +196,14 @@ pub struct TlsOptions {
     pub alpn: Vec<String>,
     /// `SSLKEYLOGFILE` from the environment, if set.
     pub keylog_file: Option<PathBuf>,
+    /// Client: remember verified certificate chains (on unless `--no-verify-cache`): a
+    /// reconnect to the same server skips the chain's signature checks; the server's
+    /// handshake signature is still verified every time.
+    #[serde(default)]
+    pub verify_cache: bool,
+    /// `serve --ocsp`: a DER OCSP response to staple.
+    #[serde(default)]
+    pub ocsp_file: Option<PathBuf>,
 }
 
 impl TlsOptions {

@@ -172,8 +172,12 @@ impl TlskitFactory {
                                 .into(),
                         ),
                     };
-                let verifier =
+                let mut verifier =
                     WebPkiServerVerifier::from_pem(&ca_pem, provider).map_err(|e| e.to_string())?;
+                if opts.verify_cache {
+                    verifier = verifier
+                        .with_verified_chain_cache(256, std::time::Duration::from_secs(300));
+                }
                 let mut cc = ClientConfig::new(provider, Arc::new(verifier));
                 cc.common = common.clone();
                 match resume {
@@ -199,8 +203,11 @@ impl TlskitFactory {
                     ),
                     _ => return Err("the server needs --cert CHAIN.pem and --key KEY.pem".into()),
                 };
-                let key =
+                let mut key =
                     CertifiedKey::from_pem(provider, &chain, &key).map_err(|e| e.to_string())?;
+                if let Some(path) = &opts.ocsp_file {
+                    key = key.with_ocsp(read(path, "--ocsp")?);
+                }
                 let mut sc =
                     ServerConfig::new(provider, Arc::new(key)).map_err(|e| e.to_string())?;
                 sc.common = common.clone();
