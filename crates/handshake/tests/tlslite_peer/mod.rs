@@ -62,8 +62,9 @@ pub fn tls_py() -> &'static (PathBuf, PathBuf) {
     })
 }
 
-fn tls_py_args(mode: &str, args: &[String], address: String) -> Vec<String> {
-    let (_, script) = tls_py();
+/// Starts `python -u tls.py <mode> <args> <address>` in `cwd`, unbuffered.
+fn spawn_tls_py(mode: &str, args: &[String], address: String, cwd: &Path) -> Proc {
+    let (python, script) = tls_py();
     let mut all = vec![
         "-u".to_string(),
         script.to_str().expect("utf-8 venv path").to_string(),
@@ -71,7 +72,13 @@ fn tls_py_args(mode: &str, args: &[String], address: String) -> Vec<String> {
     ];
     all.extend_from_slice(args);
     all.push(address);
-    all
+    Proc::spawn_env(
+        python,
+        &all,
+        &[("PYTHONUNBUFFERED", "1")],
+        cwd,
+        Stdio::null(),
+    )
 }
 
 /// The line `tls.py server` prints as it accepts a connection.
@@ -87,14 +94,7 @@ pub struct TlsliteServer {
 impl TlsliteServer {
     /// Starts `tls.py server <args> 127.0.0.1:0` in `cwd` and waits until it listens.
     pub fn start(args: &[String], cwd: &Path) -> Self {
-        let all = tls_py_args("server", args, "127.0.0.1:0".into());
-        let mut proc = Proc::spawn_env(
-            &tls_py().0,
-            &all,
-            &[("PYTHONUNBUFFERED", "1")],
-            cwd,
-            Stdio::null(),
-        );
+        let mut proc = spawn_tls_py("server", args, "127.0.0.1:0".into(), cwd);
         let port = proc.wait_listening("tls.py server", listening_port);
         TlsliteServer { proc, port }
     }
@@ -133,14 +133,7 @@ impl TlsliteServer {
 
 /// Runs `tls.py client <args> localhost:<port>` in `cwd`, bounded by `timeout`.
 pub fn tlslite_client(args: &[String], port: u16, cwd: &Path, timeout: Duration) -> ProcRun {
-    let all = tls_py_args("client", args, format!("localhost:{port}"));
-    let mut proc = Proc::spawn_env(
-        &tls_py().0,
-        &all,
-        &[("PYTHONUNBUFFERED", "1")],
-        cwd,
-        Stdio::null(),
-    );
+    let mut proc = spawn_tls_py("client", args, format!("localhost:{port}"), cwd);
     let status = proc.wait_deadline(timeout);
     proc.run(status)
 }
