@@ -51,6 +51,7 @@ impl CertifiedKey {
         let key = provider
             .load_signing_key(&key_der)
             .map_err(|e| Error::Config(format!("private key: {e}")))?;
+        check_key_matches_leaf(&*key, &chain)?;
         Ok(CertifiedKey {
             chain,
             key,
@@ -64,6 +65,27 @@ impl CertifiedKey {
         self.ocsp = Some(response);
         self
     }
+}
+
+/// The private key must belong to the leaf certificate: a mismatch would only show as
+/// every peer failing the handshake signature (decrypt_error), far from its cause.
+fn check_key_matches_leaf(key: &dyn SigningKey, chain: &[Vec<u8>]) -> Result<(), Error> {
+    let leaf = chain
+        .first()
+        .ok_or_else(|| Error::Config("empty certificate chain".into()))?;
+    let cert = tlskit_x509::Certificate::from_der(leaf)
+        .map_err(|e| Error::Config(format!("leaf certificate: {e}")))?;
+    let from_cert = tlskit_crypto::SubjectPublicKeyInfo::from_der(cert.spki)
+        .map_err(|e| Error::Config(format!("leaf certificate key: {e}")))?;
+    let ours = key.public_key_spki();
+    let from_key = tlskit_crypto::SubjectPublicKeyInfo::from_der(&ours)
+        .map_err(|e| Error::Config(format!("private key: {e}")))?;
+    if from_cert.key != from_key.key {
+        return Err(Error::Config(
+            "the private key does not match the leaf certificate's public key".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// Chooses the server's certificate for a ClientHello (by SNI, by the client's signature
@@ -307,5 +329,38 @@ impl ServerConfig {
             prefer_server_order: true,
             defer_signatures: false,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn provider() -> &'static dyn CryptoProvider {
+        tlskit_providers::by_name("ring").expect("ring")
+    }
+
+    #[test]
+    fn certified_key_needs_the_leafs_own_key() {
+        let key = rcgen::KeyPair::generate().expect("key");
+        let other = rcgen::KeyPair::generate().expect("key");
+        let cert = rcgen::CertificateParams::new(vec!["localhost".to_string()])
+            .expect("params")
+            .self_signed(&key)
+            .expect("cert");
+        let chain = cert.pem();
+        assert!(CertifiedKey::from_pem(
+            provider(),
+            chain.as_bytes(),
+            key.serialize_pem().as_bytes()
+        )
+        .is_ok());
+        let err = CertifiedKey::from_pem(
+            provider(),
+            chain.as_bytes(),
+            other.serialize_pem().as_bytes(),
+        )
+        .expect_err("a key of another certificate");
+        assert!(err.to_string().contains("does not match"), "{err}");
     }
 }
