@@ -21,6 +21,12 @@ use tlskit_wire::{DecodeError, RecordHeader, MAX_CIPHERTEXT_LEN_TLS12, RECORD_HE
 /// Most bytes buffered and not yet deframed: one maximal TLS 1.2 record.
 const UNPROCESSED_LIMIT: usize = RECORD_HEADER_LEN + MAX_CIPHERTEXT_LEN_TLS12;
 
+/// The receive window a connection starts with: enough for every handshake record of a
+/// typical exchange. It grows (never shrinks) to [`UNPROCESSED_LIMIT`] when a record
+/// needs more, so an idle or handshake-only connection holds 4 KiB, not 18 KiB, and a
+/// bulk one reads a maximal record per call.
+const INITIAL_WINDOW: usize = 4096;
+
 /// Payload alignment: a cache line, and the widest vector the AEADs use (AVX-512).
 pub(crate) const PAYLOAD_ALIGN: usize = 64;
 
@@ -44,6 +50,8 @@ pub(crate) struct RecvBuffer {
     /// Total length of `plaintext`.
     plaintext_len: usize,
     max_fragment_len: usize,
+    /// Most unprocessed bytes to hold now: [`INITIAL_WINDOW`], grown as records need.
+    window: usize,
     /// A framing error is final: every later call reports it again.
     failed: Option<DecodeError>,
 }
@@ -58,6 +66,7 @@ impl RecvBuffer {
             plaintext: VecDeque::new(),
             plaintext_len: 0,
             max_fragment_len: MAX_CIPHERTEXT_LEN_TLS12,
+            window: INITIAL_WINDOW,
             failed: None,
         }
     }
@@ -74,9 +83,18 @@ impl RecvBuffer {
     /// byte (header plus any explicit nonce), used to align it when nothing is held.
     pub(crate) fn spare_mut(&mut self, payload_offset: usize) -> &mut [u8] {
         let unprocessed = self.end - self.start;
-        let room = UNPROCESSED_LIMIT.saturating_sub(unprocessed);
+        // A partial record longer than the window widens it (up to one maximal record).
+        let needed = self
+            .buf
+            .get(self.start + 3..self.start + RECORD_HEADER_LEN)
+            .filter(|_| unprocessed >= RECORD_HEADER_LEN)
+            .map_or(0, |len| {
+                RECORD_HEADER_LEN + usize::from(u16::from_be_bytes([len[0], len[1]]))
+            });
+        self.window = self.window.max(needed).min(UNPROCESSED_LIMIT);
+        let room = self.window.saturating_sub(unprocessed);
         if self.plaintext.is_empty() {
-            let min_len = PAYLOAD_ALIGN + UNPROCESSED_LIMIT;
+            let min_len = PAYLOAD_ALIGN + self.window;
             if self.buf.len() < min_len {
                 self.buf.resize(min_len, 0);
             }
@@ -276,10 +294,29 @@ mod tests {
     #[test]
     fn a_full_buffer_offers_no_room_until_records_are_taken() {
         let mut rb = RecvBuffer::new();
+        // The window starts small and grows to one maximal record as its header asks.
+        assert_eq!(rb.spare_mut(RECORD_HEADER_LEN).len(), INITIAL_WINDOW);
         let big = record(23, &vec![1; MAX_CIPHERTEXT_LEN_TLS12]);
-        assert_eq!(feed(&mut rb, &big), big.len());
+        let mut fed = 0;
+        while fed < big.len() {
+            let n = feed(&mut rb, &big[fed..]);
+            assert!(n > 0, "stalled at {fed}");
+            fed += n;
+        }
         assert!(rb.spare_mut(RECORD_HEADER_LEN).is_empty());
         assert!(rb.next_record().unwrap().is_some());
         assert_eq!(rb.spare_mut(RECORD_HEADER_LEN).len(), UNPROCESSED_LIMIT);
+    }
+
+    #[test]
+    fn small_records_keep_the_window_small() {
+        let mut rb = RecvBuffer::new();
+        for _ in 0..10 {
+            let r = record(22, &[7; 1000]);
+            assert_eq!(feed(&mut rb, &r), r.len());
+            assert!(rb.next_record().unwrap().is_some());
+        }
+        assert_eq!(rb.spare_mut(RECORD_HEADER_LEN).len(), INITIAL_WINDOW);
+        assert!(rb.buf.len() <= PAYLOAD_ALIGN + INITIAL_WINDOW);
     }
 }
