@@ -117,3 +117,28 @@ for opts in [0, 1, 2, 3, 4, 8, 10, 16, 17, 32, 33, 34, 64, 65, 14, 46, 128, 129,
 if "--no-tlskit" not in sys.argv:
     # Complete tlskit flights (deterministic provider and PKI shared with the targets).
     subprocess.run(["cargo", "run", "--quiet", "--release", "--example", "gen_seeds"], check=True)
+
+# x509_chain: DER certificates from the captured TLS 1.2 Certificate messages (OpenSSL's
+# self-signed ECDSA and RSA server certificates) and the fuzz PKI (Ed25519, P-256).
+import base64
+
+ders = []
+for t, bodies in by_type.items():
+    if t != 11:
+        continue
+    for b in bodies:
+        j = 3
+        while j + 3 <= len(b):
+            l = int.from_bytes(b[j : j + 3], "big")
+            if l == 0 or j + 3 + l > len(b):
+                break  # TLS 1.3 form (context + extensions): skip
+            ders.append(b[j + 3 : j + 3 + l])
+            j += 3 + l
+for f in sorted(os.listdir("pki")):
+    if f.endswith(".crt"):
+        pem = open("pki/" + f).read()
+        body = "".join(l for l in pem.splitlines() if not l.startswith("-----"))
+        ders.append(base64.b64decode(body))
+for k, d in enumerate(ders):
+    if d[:1] == b"\x30":
+        put_named("x509_chain", f"cert-{k:02}", d)

@@ -18,7 +18,11 @@ mod common_pki;
 use common_pki::Options;
 
 /// Both streams of one handshake plus one exchange of application data.
-fn record_handshake(client_opts: Options, server_opts: Options, server_tls12: bool) -> (Vec<u8>, Vec<u8>) {
+fn record_handshake(
+    client_opts: Options,
+    server_opts: Options,
+    server_tls12: bool,
+) -> (Vec<u8>, Vec<u8>) {
     common_pki::reseed(0);
     let mut sc = common_pki::server_config(server_opts);
     if server_tls12 {
@@ -53,16 +57,30 @@ fn record_handshake(client_opts: Options, server_opts: Options, server_tls12: bo
         while server.reader().read(&mut buf).is_ok_and(|n| n > 0) {}
         if !client.is_handshaking() && !server.is_handshaking() && !sent_data {
             sent_data = true;
-            client.writer().write_all(b"GET / HTTP/1.1\r\n\r\n").expect("client data");
-            server.writer().write_all(b"HTTP/1.1 200 OK\r\n\r\n").expect("server data");
+            client
+                .writer()
+                .write_all(b"GET / HTTP/1.1\r\n\r\n")
+                .expect("client data");
+            server
+                .writer()
+                .write_all(b"HTTP/1.1 200 OK\r\n\r\n")
+                .expect("server data");
             client.send_close_notify();
             server.send_close_notify();
         }
-        if sent_data && !client.wants_write() && !server.wants_write() && from_client.len() == c0 && from_server.len() == s0 {
+        if sent_data
+            && !client.wants_write()
+            && !server.wants_write()
+            && from_client.len() == c0
+            && from_server.len() == s0
+        {
             break;
         }
     }
-    assert!(sent_data, "handshake did not complete for {client_opts:?} / {server_opts:?}");
+    assert!(
+        sent_data,
+        "handshake did not complete for {client_opts:?} / {server_opts:?}"
+    );
     (from_client, from_server)
 }
 
@@ -87,8 +105,14 @@ fn check_replay<C: common_conn::Conn>(mut conn: C, stream: &[u8], what: &str) {
             received.extend_from_slice(&buf[..n]);
         }
     }
-    assert!(!conn.is_handshaking(), "{what}: replay did not complete the handshake");
-    assert!(received.starts_with(b"GET") || received.starts_with(b"HTTP"), "{what}: no data on replay");
+    assert!(
+        !conn.is_handshaking(),
+        "{what}: replay did not complete the handshake"
+    );
+    assert!(
+        received.starts_with(b"GET") || received.starts_with(b"HTTP"),
+        "{what}: no data on replay"
+    );
 }
 
 fn put(target: &str, name: &str, first: u8, stream: &[u8]) {
@@ -107,34 +131,71 @@ fn main() {
         if tls12 && hrr {
             continue;
         }
-        let client = Options { tls12, client_auth: auth, alpn, ..Default::default() };
-        let server = Options { hrr, client_auth: auth, alpn, ..Default::default() };
+        let client = Options {
+            tls12,
+            client_auth: auth,
+            alpn,
+            ..Default::default()
+        };
+        let server = Options {
+            hrr,
+            client_auth: auth,
+            alpn,
+            ..Default::default()
+        };
         let (from_client, _) = record_handshake(client, server, false);
         let chunk = [31u8, 4, 0][usize::from(bits) % 3];
         let first = chunk | u8::from(hrr) << 5 | u8::from(auth) << 6 | u8::from(alpn) << 7;
         common_pki::reseed(0);
-        let replay = ServerConnection::new(Arc::new(common_pki::server_config(server))).expect("server");
+        let replay =
+            ServerConnection::new(Arc::new(common_pki::server_config(server))).expect("server");
         check_replay(replay, &from_client, &format!("server_connection {bits}"));
-        put("server_connection", &format!("tlskit-flight-{bits:02}"), first, &from_client);
+        put(
+            "server_connection",
+            &format!("tlskit-flight-{bits:02}"),
+            first,
+            &from_client,
+        );
         n += 1;
     }
     // client_connection: byte 0 = chunk (bits 0-5) | alpn << 6 | has_cert << 7; the
     // server side varies version, HelloRetryRequest and whether it asks for a certificate.
     for bits in 0u8..32 {
-        let (tls12, hrr, ask, alpn, has_cert) =
-            (bits & 1 != 0, bits & 2 != 0, bits & 4 != 0, bits & 8 != 0, bits & 16 != 0);
+        let (tls12, hrr, ask, alpn, has_cert) = (
+            bits & 1 != 0,
+            bits & 2 != 0,
+            bits & 4 != 0,
+            bits & 8 != 0,
+            bits & 16 != 0,
+        );
         if tls12 && hrr {
             continue;
         }
-        let client = Options { client_auth: has_cert, alpn, ..Default::default() };
-        let server = Options { hrr, client_auth: ask, alpn, ..Default::default() };
+        let client = Options {
+            client_auth: has_cert,
+            alpn,
+            ..Default::default()
+        };
+        let server = Options {
+            hrr,
+            client_auth: ask,
+            alpn,
+            ..Default::default()
+        };
         let (_, from_server) = record_handshake(client, server, tls12);
         let chunk = [63u8, 7, 0][usize::from(bits) % 3];
         let first = chunk | u8::from(alpn) << 6 | u8::from(has_cert) << 7;
         common_pki::reseed(0);
-        let replay = ClientConnection::new(Arc::new(common_pki::client_config(client)), "localhost").expect("client");
+        let replay =
+            ClientConnection::new(Arc::new(common_pki::client_config(client)), "localhost")
+                .expect("client");
         check_replay(replay, &from_server, &format!("client_connection {bits}"));
-        put("client_connection", &format!("tlskit-flight-{bits:02}"), first, &from_server);
+        put(
+            "client_connection",
+            &format!("tlskit-flight-{bits:02}"),
+            first,
+            &from_server,
+        );
         n += 1;
     }
     println!("wrote {n} seeds");

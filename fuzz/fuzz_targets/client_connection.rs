@@ -21,7 +21,9 @@ mod common_pki;
 use common_conn::{check_failed, drain, Conn};
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&first, stream)) = data.split_first() else { return };
+    let Some((&first, stream)) = data.split_first() else {
+        return;
+    };
     common_pki::reseed(0);
     let chunk = usize::from(first & 63) + 1;
     let options = common_pki::Options {

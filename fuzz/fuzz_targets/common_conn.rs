@@ -115,19 +115,27 @@ pub fn check_failed(conn: &mut dyn Conn, err: &Error, more_input: &[u8]) -> Vec<
     let plain_alerts = records.iter().filter(|r| is_plain_fatal_alert(r)).count();
     match err.alert() {
         Some(alert) => {
-            let last = records.last().unwrap_or_else(|| panic!("{err:?}: no alert written"));
+            let last = records
+                .last()
+                .unwrap_or_else(|| panic!("{err:?}: no alert written"));
             assert!(
                 could_be_alert(last, alert.to_u8(), tls13_protected),
                 "{err:?}: the last record written is not the fatal alert: {last:02x?}"
             );
             let earlier = records.len() - 1;
             assert!(
-                records.iter().take(earlier).all(|r| !is_plain_fatal_alert(r)),
+                records
+                    .iter()
+                    .take(earlier)
+                    .all(|r| !is_plain_fatal_alert(r)),
                 "{err:?}: more than one alert written"
             );
             assert!(plain_alerts <= 1);
         }
-        None => assert_eq!(plain_alerts, 0, "{err:?}: an alert was written for an error that has none"),
+        None => assert_eq!(
+            plain_alerts, 0,
+            "{err:?}: an alert was written for an error that has none"
+        ),
     }
     check_still_failed(conn, err, more_input);
     out
@@ -136,16 +144,33 @@ pub fn check_failed(conn: &mut dyn Conn, err: &Error, more_input: &[u8]) -> Vec<
 /// A connection that failed with `err` earlier: it stays failed with the same error,
 /// refuses plaintext, ignores `more_input` and writes nothing.
 pub fn check_still_failed(conn: &mut dyn Conn, err: &Error, more_input: &[u8]) {
-    assert!(!conn.is_handshaking(), "{err:?}: a failed connection still reports handshaking");
-    assert_eq!(conn.process_new_packets().as_ref().err(), Some(err), "a failed connection stays failed");
-    assert!(conn.write_plaintext(b"after the error").is_err(), "{err:?}: plaintext accepted after failure");
+    assert!(
+        !conn.is_handshaking(),
+        "{err:?}: a failed connection still reports handshaking"
+    );
+    assert_eq!(
+        conn.process_new_packets().as_ref().err(),
+        Some(err),
+        "a failed connection stays failed"
+    );
+    assert!(
+        conn.write_plaintext(b"after the error").is_err(),
+        "{err:?}: plaintext accepted after failure"
+    );
     let mut rd = more_input;
     while !rd.is_empty() {
         match conn.read_tls(&mut rd) {
             Ok(0) | Err(_) => break,
             Ok(_) => {}
         }
-        assert_eq!(conn.process_new_packets().as_ref().err(), Some(err), "a failed connection stays failed");
+        assert_eq!(
+            conn.process_new_packets().as_ref().err(),
+            Some(err),
+            "a failed connection stays failed"
+        );
     }
-    assert!(!conn.wants_write(), "{err:?}: a failed connection wrote more after its alert");
+    assert!(
+        !conn.wants_write(),
+        "{err:?}: a failed connection wrote more after its alert"
+    );
 }

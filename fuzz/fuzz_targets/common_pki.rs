@@ -76,9 +76,18 @@ impl DetProvider {
         DetProvider {
             stream,
             kx: [
-                DetKx { stream, group: NamedGroup::X25519 },
-                DetKx { stream, group: NamedGroup::Secp256r1 },
-                DetKx { stream, group: NamedGroup::Secp384r1 },
+                DetKx {
+                    stream,
+                    group: NamedGroup::X25519,
+                },
+                DetKx {
+                    stream,
+                    group: NamedGroup::Secp256r1,
+                },
+                DetKx {
+                    stream,
+                    group: NamedGroup::Secp384r1,
+                },
             ],
         }
     }
@@ -106,13 +115,27 @@ impl CryptoProvider for DetProvider {
     fn key_exchange(&self, group: NamedGroup) -> Option<&'static dyn KeyExchange> {
         ring().key_exchange(group)?;
         let stream = self.stream;
-        let provider: &'static DetProvider = if stream == 0 { &CLIENT_PROVIDER } else { &SERVER_PROVIDER };
-        provider.kx.iter().find(|k| k.group == group).map(|k| k as &'static dyn KeyExchange)
+        let provider: &'static DetProvider = if stream == 0 {
+            &CLIENT_PROVIDER
+        } else {
+            &SERVER_PROVIDER
+        };
+        provider
+            .kx
+            .iter()
+            .find(|k| k.group == group)
+            .map(|k| k as &'static dyn KeyExchange)
     }
     fn load_signing_key(&self, key: &PrivateKeyDer) -> Result<Arc<dyn SigningKey>, CryptoError> {
         ring().load_signing_key(key)
     }
-    fn verify(&self, a: VerifyAlgorithm, spki: &[u8], msg: &[u8], sig: &[u8]) -> Result<(), CryptoError> {
+    fn verify(
+        &self,
+        a: VerifyAlgorithm,
+        spki: &[u8],
+        msg: &[u8],
+        sig: &[u8],
+    ) -> Result<(), CryptoError> {
         ring().verify(a, spki, msg, sig)
     }
     fn fill_random(&self, out: &mut [u8]) -> Result<(), CryptoError> {
@@ -139,8 +162,14 @@ impl KeyExchange for DetKx {
         self.group
     }
     fn start(&self) -> Result<Box<dyn ActiveKeyExchange>, CryptoError> {
-        let inner = ring().key_exchange(self.group).ok_or(CryptoError::Unsupported("group"))?;
-        let len = if self.group == NamedGroup::Secp384r1 { 48 } else { 32 };
+        let inner = ring()
+            .key_exchange(self.group)
+            .ok_or(CryptoError::Unsupported("group"))?;
+        let len = if self.group == NamedGroup::Secp384r1 {
+            48
+        } else {
+            32
+        };
         let mut scalar = [0u8; 48];
         // A NIST scalar >= the order is rejected; another draw fixes that (p ≈ 2^-32).
         for _ in 0..8 {
@@ -151,8 +180,14 @@ impl KeyExchange for DetKx {
         }
         Err(CryptoError::InvalidKey)
     }
-    fn start_with_private_key(&self, key: &[u8]) -> Result<Box<dyn ActiveKeyExchange>, CryptoError> {
-        ring().key_exchange(self.group).ok_or(CryptoError::Unsupported("group"))?.start_with_private_key(key)
+    fn start_with_private_key(
+        &self,
+        key: &[u8],
+    ) -> Result<Box<dyn ActiveKeyExchange>, CryptoError> {
+        ring()
+            .key_exchange(self.group)
+            .ok_or(CryptoError::Unsupported("group"))?
+            .start_with_private_key(key)
     }
 }
 
@@ -172,7 +207,10 @@ pub fn pki() -> &'static Pki {
     static PKI: OnceLock<Pki> = OnceLock::new();
     PKI.get_or_init(|| {
         let load = |provider: &'static DetProvider, cert: &str, key: &str| {
-            Arc::new(CertifiedKey::from_pem(provider, cert.as_bytes(), key.as_bytes()).expect("test key"))
+            Arc::new(
+                CertifiedKey::from_pem(provider, cert.as_bytes(), key.as_bytes())
+                    .expect("test key"),
+            )
         };
         let mut server_chain = SERVER_CERT.to_string();
         server_chain.push_str(CA);
@@ -220,7 +258,11 @@ impl Options {
 /// A fresh server config (own session cache and ticketer, so inputs do not share state).
 pub fn server_config(o: Options) -> ServerConfig {
     let pki = pki();
-    let cert = if o.p256_cert { pki.server_p256.clone() } else { pki.server_ed25519.clone() };
+    let cert = if o.p256_cert {
+        pki.server_p256.clone()
+    } else {
+        pki.server_ed25519.clone()
+    };
     let mut c = ServerConfig::new(&SERVER_PROVIDER, cert).expect("server config");
     if o.client_auth {
         c.client_auth = ClientAuth::Optional(pki.client_verifier.clone());

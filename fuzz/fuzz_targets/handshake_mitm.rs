@@ -150,7 +150,12 @@ struct Peer<C> {
 
 impl<C: Conn> Peer<C> {
     fn new(conn: C) -> Self {
-        Peer { conn, error: None, received: Vec::new(), outbox: Vec::new() }
+        Peer {
+            conn,
+            error: None,
+            received: Vec::new(),
+            outbox: Vec::new(),
+        }
     }
 
     /// Feeds `wire` to the connection; on failure, checks it failed cleanly.
@@ -249,20 +254,40 @@ fn assert_same(c: &Negotiated, s: &Negotiated, o: Options) {
     assert_eq!(c.resumed, s.resumed, "resumed");
     assert_eq!(c.extended_master_secret, s.extended_master_secret, "EMS");
     assert_eq!(s.server_name.as_deref(), Some("localhost"), "SNI");
-    let expected_version = if o.tls12 { ProtocolVersion::Tls12 } else { ProtocolVersion::Tls13 };
+    let expected_version = if o.tls12 {
+        ProtocolVersion::Tls12
+    } else {
+        ProtocolVersion::Tls13
+    };
     assert_eq!(c.version, Some(expected_version), "no downgrade");
     if o.alpn {
-        assert_eq!(c.alpn.as_deref(), Some(&b"h2"[..]), "server's ALPN preference");
+        assert_eq!(
+            c.alpn.as_deref(),
+            Some(&b"h2"[..]),
+            "server's ALPN preference"
+        );
     }
     if o.tls12 {
         assert!(c.extended_master_secret, "EMS is required");
     }
     if !c.resumed {
         let pki = common_pki::pki();
-        let cert = if o.p256_cert { &pki.server_p256 } else { &pki.server_ed25519 };
-        assert_eq!(c.peer_certificates.first(), cert.chain.first(), "server certificate");
+        let cert = if o.p256_cert {
+            &pki.server_p256
+        } else {
+            &pki.server_ed25519
+        };
+        assert_eq!(
+            c.peer_certificates.first(),
+            cert.chain.first(),
+            "server certificate"
+        );
         if o.client_auth {
-            assert_eq!(s.peer_certificates.first(), pki.client.chain.first(), "client certificate");
+            assert_eq!(
+                s.peer_certificates.first(),
+                pki.client.chain.first(),
+                "client certificate"
+            );
         }
     }
 }
@@ -285,19 +310,38 @@ fn clean_handshake(client: ClientConnection, server: ServerConnection, o: Option
         },
     };
     assert!(world.run(), "clean handshake did not settle");
-    assert!(world.client.error.is_none() && world.server.error.is_none(), "clean handshake failed: {:?} / {:?}", world.client.error, world.server.error);
-    assert_same(world.client.conn.negotiated(), world.server.conn.negotiated(), o);
+    assert!(
+        world.client.error.is_none() && world.server.error.is_none(),
+        "clean handshake failed: {:?} / {:?}",
+        world.client.error,
+        world.server.error
+    );
+    assert_same(
+        world.client.conn.negotiated(),
+        world.server.conn.negotiated(),
+        o,
+    );
 }
 
 fuzz_target!(|data: &[u8]| {
-    let [opt, action, k, param, mask, bytes @ ..] = data else { return };
+    let [opt, action, k, param, mask, bytes @ ..] = data else {
+        return;
+    };
     common_pki::reseed(u64::from(*opt));
     let o = Options::from_byte(*opt);
     let resume = opt & 32 != 0;
     let early_write = opt & 64 != 0;
     let post_handshake = opt & 128 != 0;
-    let op = [Op::Xor, Op::Overwrite, Op::Truncate, Op::Duplicate, Op::Drop, Op::Inject, Op::Swap, Op::None]
-        [usize::from((action >> 1) & 7)];
+    let op = [
+        Op::Xor,
+        Op::Overwrite,
+        Op::Truncate,
+        Op::Duplicate,
+        Op::Drop,
+        Op::Inject,
+        Op::Swap,
+        Op::None,
+    ][usize::from((action >> 1) & 7)];
     let client_config = Arc::new(common_pki::client_config(o));
     let server_config = Arc::new(common_pki::server_config(o));
 
@@ -311,7 +355,10 @@ fuzz_target!(|data: &[u8]| {
 
     let mut client = ClientConnection::new(client_config, "localhost").expect("client");
     if early_write {
-        assert_eq!(std::io::Write::write(&mut client.writer(), CLIENT_DATA).ok(), Some(CLIENT_DATA.len()));
+        assert_eq!(
+            std::io::Write::write(&mut client.writer(), CLIENT_DATA).ok(),
+            Some(CLIENT_DATA.len())
+        );
     }
     let server = ServerConnection::new(server_config).expect("server");
     let mut world = World {
@@ -329,7 +376,10 @@ fuzz_target!(|data: &[u8]| {
             fired: false,
         },
     };
-    assert!(world.run(), "handshake did not settle in {MAX_ROUNDS} rounds");
+    assert!(
+        world.run(),
+        "handshake did not settle in {MAX_ROUNDS} rounds"
+    );
 
     // Application data both ways (through the same attacker).
     let (mut client_sent, mut server_sent) = (Vec::new(), Vec::new());
@@ -348,20 +398,30 @@ fuzz_target!(|data: &[u8]| {
     if established(&world.server.conn, &world.server.error) {
         send(&mut world.server.conn, SERVER_DATA, &mut server_sent);
     }
-    assert!(world.run(), "data exchange did not settle in {MAX_ROUNDS} rounds");
+    assert!(
+        world.run(),
+        "data exchange did not settle in {MAX_ROUNDS} rounds"
+    );
     if post_handshake {
         // TLS 1.3 KeyUpdate from the client (the server answers with its own), more data,
         // then close_notify both ways.
         if established(&world.client.conn, &world.client.error) {
             if world.client.conn.negotiated().version == Some(ProtocolVersion::Tls13) {
-                world.client.conn.refresh_traffic_keys().expect("KeyUpdate on an established connection");
+                world
+                    .client
+                    .conn
+                    .refresh_traffic_keys()
+                    .expect("KeyUpdate on an established connection");
             }
             send(&mut world.client.conn, CLIENT_DATA, &mut client_sent);
         }
         if established(&world.server.conn, &world.server.error) {
             send(&mut world.server.conn, SERVER_DATA, &mut server_sent);
         }
-        assert!(world.run(), "post-handshake exchange did not settle in {MAX_ROUNDS} rounds");
+        assert!(
+            world.run(),
+            "post-handshake exchange did not settle in {MAX_ROUNDS} rounds"
+        );
         if world.client.error.is_none() {
             world.client.conn.send_close_notify();
         }
@@ -382,20 +442,37 @@ fuzz_target!(|data: &[u8]| {
         if let Some(Error::PeerAlert(d)) = me {
             let forged_possible = fired && attacked;
             let sent = peer_err.as_ref().and_then(Error::alert);
-            assert!(forged_possible || sent == Some(*d), "{who} got alert {d:?} its peer never sent ({peer_err:?})");
+            assert!(
+                forged_possible || sent == Some(*d),
+                "{who} got alert {d:?} its peer never sent ({peer_err:?})"
+            );
         }
     }
     if !fired {
-        assert!(c.error.is_none() && s.error.is_none(), "untampered handshake failed: client {:?}, server {:?}", c.error, s.error);
-        assert!(!c.conn.is_handshaking() && !s.conn.is_handshaking(), "untampered handshake did not complete");
+        assert!(
+            c.error.is_none() && s.error.is_none(),
+            "untampered handshake failed: client {:?}, server {:?}",
+            c.error,
+            s.error
+        );
+        assert!(
+            !c.conn.is_handshaking() && !s.conn.is_handshaking(),
+            "untampered handshake did not complete"
+        );
         assert_same(c.conn.negotiated(), s.conn.negotiated(), o);
         if resume {
-            assert!(c.conn.negotiated().resumed, "untampered second handshake did not resume");
+            assert!(
+                c.conn.negotiated().resumed,
+                "untampered second handshake did not resume"
+            );
         }
         assert_eq!(s.received, client_sent, "client data");
         assert_eq!(c.received, server_sent, "server data");
         if post_handshake {
-            assert!(c.conn.peer_has_closed() && s.conn.peer_has_closed(), "close_notify not seen");
+            assert!(
+                c.conn.peer_has_closed() && s.conn.peer_has_closed(),
+                "close_notify not seen"
+            );
         }
         return;
     }
@@ -406,12 +483,26 @@ fuzz_target!(|data: &[u8]| {
         assert_same(c.conn.negotiated(), s.conn.negotiated(), o);
     }
     // Data that arrived is exactly what was sent, or a prefix of it.
-    assert!(client_sent.starts_with(&s.received), "server received forged data: {:02x?}", s.received);
-    assert!(server_sent.starts_with(&c.received), "client received forged data: {:02x?}", c.received);
+    assert!(
+        client_sent.starts_with(&s.received),
+        "server received forged data: {:02x?}",
+        s.received
+    );
+    assert!(
+        server_sent.starts_with(&c.received),
+        "client received forged data: {:02x?}",
+        c.received
+    );
     if !s.received.is_empty() {
-        assert!(server_done || s.error.is_some(), "server delivered data before its handshake completed");
+        assert!(
+            server_done || s.error.is_some(),
+            "server delivered data before its handshake completed"
+        );
     }
     if !c.received.is_empty() {
-        assert!(client_done || c.error.is_some(), "client delivered data before its handshake completed");
+        assert!(
+            client_done || c.error.is_some(),
+            "client delivered data before its handshake completed"
+        );
     }
 });
