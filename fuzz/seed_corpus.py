@@ -113,6 +113,13 @@ for opts in [0, 1, 2, 3, 4, 8, 10, 16, 17, 32, 33, 34, 64, 65, 14, 46, 128, 129,
             put_named("handshake_mitm", f"mitm-{opts:02x}-{op}-{direction}",
                       bytes([opts, direction | op << 1, k, param, 0x80]) + payload)
             n += 1
+# Session-id resumption (TLS 1.2, no ticket) and two TLS 1.3 tickets, untampered and with
+# the first records of each direction dropped.
+for opts, extra in [(0x21, 16), (0x23, 16), (0x20, 32), (0xA0, 32)]:
+    for op in (4, 7):
+        for direction in (0, 1):
+            put_named("handshake_mitm", f"mitm-{opts:02x}-{extra}-{op}-{direction}",
+                      bytes([opts, extra | direction | op << 1, 1, 0, 0x80]))
 
 if "--no-tlskit" not in sys.argv:
     # Complete tlskit flights (deterministic provider and PKI shared with the targets).

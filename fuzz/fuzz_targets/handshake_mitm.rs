@@ -9,7 +9,8 @@
 //!   bit 7 after the first data exchange, a TLS 1.3 KeyUpdate, more data and close_notify.
 //! - byte 1: bit 0 direction (0 client→server, 1 server→client); bits 1-3 the operation:
 //!   0 xor a byte, 1 overwrite bytes, 2 truncate, 3 duplicate, 4 drop, 5 inject a record
-//!   before it, 6 swap it with the next record, 7 none.
+//!   before it, 6 swap it with the next record, 7 none; bit 4 the client asks for no
+//!   TLS 1.2 ticket (resumption by session id); bit 5 the server sends two TLS 1.3 tickets.
 //! - byte 2: k, the index of the record (counted in that direction) to tamper with.
 //! - byte 3: offset (xor/overwrite), length (truncate) or content type (inject).
 //! - byte 4: xor mask; the rest: the bytes for overwrite / inject.
@@ -342,8 +343,13 @@ fuzz_target!(|data: &[u8]| {
         Op::Swap,
         Op::None,
     ][usize::from((action >> 1) & 7)];
-    let client_config = Arc::new(common_pki::client_config(o));
-    let server_config = Arc::new(common_pki::server_config(o));
+    let mut client_config = common_pki::client_config(o);
+    let mut server_config = common_pki::server_config(o);
+    // TLS 1.2 resumption by session id instead of a ticket.
+    client_config.enable_tickets = action & 16 == 0;
+    // Two TLS 1.3 NewSessionTickets instead of one.
+    server_config.tls13_tickets = if action & 32 != 0 { 2 } else { 1 };
+    let (client_config, server_config) = (Arc::new(client_config), Arc::new(server_config));
 
     if resume {
         clean_handshake(
