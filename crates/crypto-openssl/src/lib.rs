@@ -10,7 +10,7 @@
 //! ```
 //!
 //! How it uses OpenSSL (see the crate README for the whole picture):
-//! - every `EVP_CIPHER` / `EVP_MD` is fetched once per process ([`algorithms`]), never
+//! - every `EVP_CIPHER` / `EVP_MD` is fetched once per process (module `algorithms`), never
 //!   per record or per message: implicit fetches take global locks in OpenSSL 3
 //!   (openssl#23388);
 //! - an AEAD key owns two `EVP_CIPHER_CTX`s with the key schedule already set up; a record

@@ -146,7 +146,7 @@ pub struct LoadArgs {
     /// With --connect: the server's process id, to measure its CPU time from /proc.
     #[arg(long, value_name = "PID", requires = "connect")]
     pub server_pid: Option<u32>,
-    /// Where to write the JSON results (default: bench-results/tlsbench-<UTC time>.json).
+    /// Where to write the JSON results (default: `bench-results/tlsbench-<UTC time>.json`).
     #[arg(long, value_name = "PATH")]
     pub json: Option<PathBuf>,
     /// Write no JSON file.
