@@ -2,7 +2,9 @@
 # Installs what a fresh Debian/Ubuntu machine with only the Rust toolchain lacks:
 # the system OpenSSL library and headers (for tlskit-crypto-openssl), pkg-config (to find
 # them), the `openssl` command-line tool and GnuTLS's `gnutls-cli` / `gnutls-serv`
-# (gnutls-bin; real TLS peers in the interop tests) and curl; then python3 with venv and,
+# (gnutls-bin; real TLS peers in the interop tests), Go's toolchain (golang-go; its
+# standard-library crypto/tls is the peer of crates/handshake/tests/interop_go.rs, built
+# offline by the test) and curl; then python3 with venv and,
 # in a virtual environment outside the repository, tlslite-ng (a third interop peer,
 # crates/handshake/tests/interop_tlslite.rs; TLSKIT_TLSLITE_VENV overrides the place).
 set -euo pipefail
@@ -11,6 +13,7 @@ need=()
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 { command -v gnutls-cli && command -v gnutls-serv; } >/dev/null 2>&1 || need+=(gnutls-bin)
+command -v go >/dev/null 2>&1 || need+=(golang-go)
 command -v curl >/dev/null 2>&1 || need+=(curl)
 dpkg -s libssl-dev >/dev/null 2>&1 || need+=(libssl-dev)
 command -v cc >/dev/null 2>&1 || need+=(build-essential)
@@ -35,4 +38,4 @@ if ! "$tlslite_venv/bin/python" -c "import tlslite, sys; sys.exit(tlslite.__vers
   python3 -m venv "$tlslite_venv"
   "$tlslite_venv/bin/python" -m pip install -q --disable-pip-version-check "tlslite-ng==$tlslite_version"
 fi
-echo "setup: ok ($(openssl version); $(gnutls-cli --version | head -n 1); tlslite-ng $tlslite_version in $tlslite_venv)"
+echo "setup: ok ($(openssl version); $(gnutls-cli --version | head -n 1); $(go version); tlslite-ng $tlslite_version in $tlslite_venv)"
