@@ -142,6 +142,11 @@ pub(crate) fn encode_client_hello(
     if !alpn.is_empty() {
         exts.push(Extension::Alpn(List::new(&alpn)));
     }
+    // RFC 8449 §4: the largest record we accept (2^14 + 1 counts TLS 1.3's inner type).
+    if let Some(limit) = config.common.record_size_limit {
+        let limit = if offer13 { limit } else { limit.min(1 << 14) };
+        exts.push(Extension::RecordSizeLimit(limit));
+    }
     // RFC 6066 §8: ask for a stapled OCSP response when the verifier checks one.
     if config.verifier.requests_ocsp_staple() {
         exts.push(Extension::StatusRequest(CertificateStatusRequest::Ocsp {
@@ -413,7 +418,9 @@ fn handle_server_hello12(
                 | ExtensionType::RENEGOTIATION_INFO
         ) || (t == ExtensionType::SESSION_TICKET && offer.sent_ticket12)
             || (t == ExtensionType::ALPN && !offer.config.common.alpn_protocols.is_empty())
-            || (t == ExtensionType::STATUS_REQUEST && offer.config.verifier.requests_ocsp_staple());
+            || (t == ExtensionType::STATUS_REQUEST && offer.config.verifier.requests_ocsp_staple())
+            || (t == ExtensionType::RECORD_SIZE_LIMIT
+                && offer.config.common.record_size_limit.is_some());
         if !offered {
             return Err(Error::fatal(
                 AlertDescription::UnsupportedExtension,
@@ -434,6 +441,12 @@ fn handle_server_hello12(
         .contains(ExtensionType::EXTENDED_MASTER_SECRET);
     let alpn = checked_alpn(&offer.config, &sh.extensions)?;
     let ticket_expected = sh.extensions.contains(ExtensionType::SESSION_TICKET);
+    if let (Some(peer), Some(ours)) = (
+        sh.extensions.record_size_limit(),
+        offer.config.common.record_size_limit,
+    ) {
+        core.set_record_size_limits(peer, ours.min(1 << 14), false);
+    }
     // RFC 6066 §8: the ack means a CertificateStatus may follow the Certificate.
     let status_expected = sh.extensions.contains(ExtensionType::STATUS_REQUEST);
     let echo = sh.legacy_session_id_echo.0.to_vec();

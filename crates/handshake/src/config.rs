@@ -158,6 +158,10 @@ pub enum ClientAuth {
     Required(Arc<dyn ClientCertVerifier>),
 }
 
+/// The largest record_size_limit TLS 1.3 allows: 2^14 plus the inner content type (RFC 8449
+/// §4); TLS 1.2's is 2^14.
+pub const RECORD_SIZE_LIMIT_MAX_TLS13: u16 = (1 << 14) + 1;
+
 /// Settings shared by both sides.
 #[derive(Clone)]
 pub struct CommonConfig {
@@ -180,6 +184,11 @@ pub struct CommonConfig {
     pub require_ems: bool,
     /// Largest handshake message accepted (bytes).
     pub max_handshake_message: usize,
+    /// record_size_limit (RFC 8449) to advertise: the largest protected record plaintext
+    /// we accept (TLS 1.3 counts the inner content type: at most 2^14 + 1). `None` neither
+    /// sends nor answers the extension. The peer's limit is honoured when sending. Default
+    /// `Some(16385)`: accept full records and let constrained peers ask for smaller ones.
+    pub record_size_limit: Option<u16>,
 }
 
 impl fmt::Debug for CommonConfig {
@@ -232,6 +241,7 @@ impl CommonConfig {
             key_log: Arc::new(tlskit_keyschedule::KeyLogFile::from_env()),
             require_ems: true,
             max_handshake_message: 64 * 1024,
+            record_size_limit: Some(RECORD_SIZE_LIMIT_MAX_TLS13),
         }
     }
 

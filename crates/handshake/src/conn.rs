@@ -96,6 +96,12 @@ pub(crate) struct Core {
     pub(crate) tls13_traffic: Option<crate::tls13::Tls13Traffic>,
     /// Keying material exporter, once the handshake is done (RFC 5705, RFC 8446 §7.5).
     pub(crate) exporter: Option<crate::exporter::Exporter>,
+    /// Largest plaintext fragment of a protected record we send: 2^14, or less when the
+    /// peer's record_size_limit asks (RFC 8449 §4).
+    pub(crate) send_fragment_limit: usize,
+    /// Largest protected record plaintext we accept (the limit we advertised, RFC 8449
+    /// §4); larger is `record_overflow`.
+    pub(crate) recv_fragment_limit: usize,
     /// Application data received while keys are changing is rejected.
     pub(crate) max_plaintext_buffer: usize,
 }
@@ -129,6 +135,8 @@ impl Core {
             trace: None,
             tls13_traffic: None,
             exporter: None,
+            send_fragment_limit: MAX_FRAGMENT_LEN,
+            recv_fragment_limit: MAX_FRAGMENT_LEN,
             defer_signatures: false,
             early_data_skip: None,
             skip_plaintext_early_data: false,
@@ -186,7 +194,12 @@ impl Core {
             return Ok(());
         }
         let flight = std::mem::take(&mut self.flight);
-        for chunk in flight.chunks(MAX_FRAGMENT_LEN) {
+        let fragment = if self.write_cipher.is_some() {
+            self.send_fragment_limit
+        } else {
+            MAX_FRAGMENT_LEN
+        };
+        for chunk in flight.chunks(fragment) {
             self.send_record(ContentType::HANDSHAKE.0, chunk)?;
         }
         let mut flight = flight;
@@ -250,7 +263,7 @@ impl Core {
             .ok_or_else(|| Error::internal("application data before keys"))?;
         if self.sendable_pos >= self.sendable.len() {
             // Nothing pending: start the first record where its payload is aligned.
-            let records = data.len().div_ceil(MAX_FRAGMENT_LEN);
+            let records = data.len().div_ceil(self.send_fragment_limit);
             let overhead = cipher.prefix_len() + cipher.suffix_len();
             self.sendable.clear();
             self.sendable
@@ -259,7 +272,7 @@ impl Core {
             self.sendable.resize(skip, 0);
             self.sendable_pos = skip;
         }
-        for chunk in data.chunks(MAX_FRAGMENT_LEN) {
+        for chunk in data.chunks(self.send_fragment_limit) {
             cipher.seal_record(
                 ContentType::APPLICATION_DATA.0,
                 [3, 3],
@@ -279,6 +292,23 @@ impl Core {
             self.send_application_data(&pending)?;
         }
         Ok(())
+    }
+
+    /// RFC 8449 §4: both record_size_limit values are known (`peer`'s and the one we
+    /// advertised). The limit counts the TLS 1.3 inner content type; both are capped at the
+    /// protocol's 2^14.
+    pub(crate) fn set_record_size_limits(&mut self, peer: u16, ours: u16, tls13: bool) {
+        let plaintext = |limit: u16| {
+            usize::from(limit)
+                .saturating_sub(usize::from(tls13))
+                .min(MAX_FRAGMENT_LEN)
+        };
+        self.send_fragment_limit = plaintext(peer).max(1);
+        self.recv_fragment_limit = plaintext(ours);
+        self.trace(
+            Direction::Local,
+            format_args!("record_size_limit: peer {peer}, ours {ours}"),
+        );
     }
 
     /// Key changes must happen on a record boundary (RFC 8446 §5.1, RFC 5246 §7.1).
@@ -422,6 +452,12 @@ impl Connection {
                 }
                 let payload_len = payload_all.len();
                 match cipher.open_record(header, payload_all) {
+                    Ok((_, range)) if range.len() > core.recv_fragment_limit => {
+                        return Err(Error::fatal(
+                            AlertDescription::RecordOverflow,
+                            "record larger than our record_size_limit (RFC 8449 §4)",
+                        ));
+                    }
                     Ok((t, range)) => {
                         core.early_data_skip = None;
                         content_type = ContentType(t);

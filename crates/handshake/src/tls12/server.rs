@@ -114,6 +114,15 @@ pub(crate) fn handle_client_hello(
     if ems {
         ext_items.push(Extension::ExtendedMasterSecret);
     }
+    // RFC 8449 §4: answer the client's record_size_limit (at most 2^14 in TLS 1.2).
+    if let (Some(peer), Some(ours)) = (
+        ch.extensions.record_size_limit(),
+        config.common.record_size_limit,
+    ) {
+        let ours = ours.min(1 << 14);
+        ext_items.push(Extension::RecordSizeLimit(ours));
+        core.set_record_size_limits(peer, ours, false);
+    }
     let point_formats = [EcPointFormat::UNCOMPRESSED];
     let alpn_name;
     let alpn_list;

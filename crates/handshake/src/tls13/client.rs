@@ -308,6 +308,11 @@ impl State for ExpectEncryptedExtensions {
         core.joiner_check_aligned().ok();
         check_encrypted_extensions(&hs.config, &exts)?;
         core.negotiated.alpn = checked_alpn(&hs.config, &exts)?;
+        if let (Some(peer), Some(ours)) =
+            (exts.record_size_limit(), hs.config.common.record_size_limit)
+        {
+            core.set_record_size_limits(peer, ours, true);
+        }
         hs.transcript.add_message(encoded);
         if hs.resumed {
             Ok(Box::new(ExpectFinished(hs)))
@@ -323,7 +328,7 @@ fn check_encrypted_extensions(config: &ClientConfig, exts: &Extensions<'_>) -> R
         let ok = match t {
             ExtensionType::SERVER_NAME | ExtensionType::SUPPORTED_GROUPS => true,
             ExtensionType::ALPN => !config.common.alpn_protocols.is_empty(),
-            ExtensionType::RECORD_SIZE_LIMIT => false,
+            ExtensionType::RECORD_SIZE_LIMIT => config.common.record_size_limit.is_some(),
             ExtensionType::EARLY_DATA => false,
             other => other.name().is_none(), // unknown (e.g. GREASE) extensions are ignored
         };

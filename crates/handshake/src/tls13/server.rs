@@ -305,6 +305,13 @@ pub(crate) fn handle_client_hello(
         alpn_name = [ProtocolName(p)];
         ee.push(Extension::Alpn(List::new(&alpn_name)));
     }
+    // RFC 8449 §4: answer the client's record_size_limit with ours; from here on our
+    // protected records respect its limit.
+    if let (Some(peer), Some(ours)) = (ch.extensions.record_size_limit(), common.record_size_limit)
+    {
+        ee.push(Extension::RecordSizeLimit(ours));
+        core.set_record_size_limits(peer, ours, true);
+    }
     let range =
         core.queue_handshake(&HandshakeMessage::EncryptedExtensions(Extensions::new(&ee)))?;
     transcript.add_message(core.flight_bytes(range));
