@@ -102,6 +102,9 @@ pub(crate) struct Core {
     /// Largest protected record plaintext we accept (the limit we advertised, RFC 8449
     /// §4); larger is `record_overflow`.
     pub(crate) recv_fragment_limit: usize,
+    /// Records one write key may seal before it must change; `None`: by the AEAD (see
+    /// [`Core::confidentiality_limit`]). Tests set a small value.
+    pub(crate) record_limit_override: Option<u64>,
     /// Application data received while keys are changing is rejected.
     pub(crate) max_plaintext_buffer: usize,
 }
@@ -137,6 +140,7 @@ impl Core {
             exporter: None,
             send_fragment_limit: MAX_FRAGMENT_LEN,
             recv_fragment_limit: MAX_FRAGMENT_LEN,
+            record_limit_override: None,
             defer_signatures: false,
             early_data_skip: None,
             skip_plaintext_early_data: false,
@@ -254,6 +258,43 @@ impl Core {
         }
     }
 
+    /// How many records one write key may protect. RFC 8446 §5.5: AES-GCM keys are
+    /// good for about 2^24.5 full-size records (2^-57 safety margin); tlskit changes keys
+    /// at 2^24. ChaCha20-Poly1305's limit is beyond the sequence number space, where
+    /// RFC 5246 §6.1 / RFC 8446 §5.3 stop a key anyway (with a margin here).
+    fn confidentiality_limit(&self) -> u64 {
+        self.record_limit_override
+            .unwrap_or_else(|| match self.negotiated.suite.map(|s| s.aead) {
+                Some(tlskit_crypto::AeadAlgorithm::ChaCha20Poly1305) | None => u64::MAX - (1 << 16),
+                Some(_) => 1 << 24,
+            })
+    }
+
+    /// Before sealing application data: a write key at its usage limit is replaced (TLS
+    /// 1.3: KeyUpdate, not asking the peer to update, RFC 8446 §4.6.3) or, in TLS 1.2,
+    /// which cannot change keys, the connection is closed with close_notify and the
+    /// write refused.
+    fn renew_write_key_if_worn(&mut self) -> Result<(), Error> {
+        let used = self.write_cipher.as_ref().map_or(0, RecordCipher::sequence);
+        if used < self.confidentiality_limit() {
+            return Ok(());
+        }
+        if self.negotiated.version == Some(ProtocolVersion::Tls13) {
+            self.trace(
+                Direction::Local,
+                format_args!("write key used for {used} records: KeyUpdate"),
+            );
+            return self.send_key_update(tlskit_wire::KeyUpdateRequest::UpdateNotRequested);
+        }
+        if !self.close_sent {
+            self.close_sent = true;
+            self.send_alert(AlertLevel::Warning, AlertDescription::CloseNotify);
+        }
+        Err(Error::Config(format!(
+            "TLS 1.2 write key used for {used} records, its safe limit: connection closed"
+        )))
+    }
+
     /// Sends application data, fragmenting into full records: each fragment is copied
     /// once, straight to its payload position in the send buffer, and sealed there.
     pub(crate) fn send_application_data(&mut self, data: &[u8]) -> Result<(), Error> {
@@ -272,7 +313,13 @@ impl Core {
             self.sendable.resize(skip, 0);
             self.sendable_pos = skip;
         }
-        for chunk in data.chunks(self.send_fragment_limit) {
+        let fragment = self.send_fragment_limit;
+        for chunk in data.chunks(fragment) {
+            self.renew_write_key_if_worn()?;
+            let cipher = self
+                .write_cipher
+                .as_mut()
+                .ok_or_else(|| Error::internal("application data before keys"))?;
             cipher.seal_record(
                 ContentType::APPLICATION_DATA.0,
                 [3, 3],

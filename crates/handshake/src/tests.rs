@@ -43,3 +43,62 @@ fn tls12_renegotiation_attempts_are_refused_and_the_connection_survives() {
     drive(&mut client, &mut server).expect("refused with a warning, not an error");
     exchange_data(&mut client, &mut server, b"still alive").expect("data after refusal");
 }
+
+/// RFC 8446 §5.5: a TLS 1.3 write key at its usage limit is replaced by KeyUpdate before
+/// the next record; the peer follows and the data keeps flowing.
+#[test]
+fn tls13_worn_write_keys_are_updated() {
+    let pki = Pki::new();
+    let p = tlskit_providers::default_provider().expect("provider");
+    let mut cc = client_config(p, &pki);
+    cc.common.only_version(ProtocolVersion::Tls13);
+    let sc = Arc::new(server_config(p, &pki.server(KeyKind::EcdsaP256)));
+    let mut client = ClientConnection::new(Arc::new(cc), "localhost").expect("client");
+    let mut server = ServerConnection::new(sc).expect("server");
+    drive(&mut client, &mut server).expect("handshake");
+    client.inner.core.record_limit_override = Some(3);
+    for i in 0..10u8 {
+        exchange_data(&mut client, &mut server, &[i; 100]).expect("data across key updates");
+        let used = client
+            .inner
+            .core
+            .write_cipher
+            .as_ref()
+            .map(|c| c.sequence());
+        assert!(
+            used.is_some_and(|n| n <= 3),
+            "record {i}: key used {used:?} times"
+        );
+    }
+}
+
+/// TLS 1.2 cannot change keys: at the limit the sender closes with close_notify and
+/// refuses the write.
+#[test]
+fn tls12_worn_write_keys_close_the_connection() {
+    use std::io::Write;
+    let pki = Pki::new();
+    let p = tlskit_providers::default_provider().expect("provider");
+    let mut cc = client_config(p, &pki);
+    cc.common.only_version(ProtocolVersion::Tls12);
+    let sc = Arc::new(server_config(p, &pki.server(KeyKind::EcdsaP256)));
+    let mut client = ClientConnection::new(Arc::new(cc), "localhost").expect("client");
+    let mut server = ServerConnection::new(sc).expect("server");
+    drive(&mut client, &mut server).expect("handshake");
+    let used = client
+        .inner
+        .core
+        .write_cipher
+        .as_ref()
+        .map_or(0, |c| c.sequence());
+    client.inner.core.record_limit_override = Some(used + 2);
+    exchange_data(&mut client, &mut server, b"one").expect("first record");
+    exchange_data(&mut client, &mut server, b"two").expect("second record");
+    let err = client
+        .writer()
+        .write_all(b"three")
+        .expect_err("key worn out");
+    assert!(err.to_string().contains("safe limit"), "{err}");
+    drive(&mut client, &mut server).expect("close_notify delivered");
+    assert!(server.peer_has_closed());
+}
