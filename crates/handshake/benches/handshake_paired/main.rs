@@ -149,6 +149,30 @@ fn time_cell(c: &Contender, pick: fn(&(f64, f64)) -> f64) -> String {
     format!("{} [{}–{}]", us(mid), us(lo), us(hi))
 }
 
+/// tlskit (ring, optionally with the client's verified-chain cache) and rustls (ring)
+/// doing `case`, interleaved.
+fn tlskit_vs_rustls(
+    ring: &'static dyn tlskit_crypto::CryptoProvider,
+    case: Case,
+    chain_cache: bool,
+    settings: &Settings,
+) -> [Contender; 2] {
+    let tlskit = if chain_cache {
+        workloads::tlskit_handshaker_with(ring, case, true)
+    } else {
+        workloads::tlskit_handshaker(ring, case)
+    };
+    let mut contenders = [
+        Contender::new("tlskit-ring", handshakes(tlskit)),
+        Contender::new(
+            "rustls-ring",
+            handshakes(workloads::rustls_handshaker(case)),
+        ),
+    ];
+    interleave(&mut contenders, settings);
+    contenders
+}
+
 fn main() {
     let settings = Settings::from_args();
     let ring = tlskit_providers::by_name("ring").expect("ring backend");
@@ -164,27 +188,16 @@ fn main() {
     println!("\n| handshake | tlskit-ring pair | rustls-ring pair | pair ratio tlskit/rustls | tlskit-ring server | rustls-ring server | server ratio tlskit/rustls |");
     println!("|---|---:|---:|---:|---:|---:|---:|");
     for case in Case::ALL {
-        let mut contenders = [
-            Contender::new(
-                "tlskit-ring",
-                handshakes(workloads::tlskit_handshaker(ring, case)),
-            ),
-            Contender::new(
-                "rustls-ring",
-                handshakes(workloads::rustls_handshaker(case)),
-            ),
-        ];
-        interleave(&mut contenders, &settings);
-        let [tlskit, rustls] = &contenders;
+        let [tlskit, rustls] = tlskit_vs_rustls(ring, case, false, &settings);
         println!(
             "| {} | {} | {} | {} | {} | {} | {} |",
             case.group_name(),
-            time_cell(tlskit, |s| s.0),
-            time_cell(rustls, |s| s.0),
-            ratio_cell(tlskit, rustls, |s| s.0),
-            time_cell(tlskit, |s| s.1),
-            time_cell(rustls, |s| s.1),
-            ratio_cell(tlskit, rustls, |s| s.1),
+            time_cell(&tlskit, |s| s.0),
+            time_cell(&rustls, |s| s.0),
+            ratio_cell(&tlskit, &rustls, |s| s.0),
+            time_cell(&tlskit, |s| s.1),
+            time_cell(&rustls, |s| s.1),
+            ratio_cell(&tlskit, &rustls, |s| s.1),
         );
     }
 
@@ -194,24 +207,13 @@ fn main() {
     println!("\n| full handshake, tlskit client with verified-chain cache | tlskit-ring pair | rustls-ring pair | pair ratio tlskit/rustls |");
     println!("|---|---:|---:|---:|");
     for case in [Case::Tls12Full, Case::Tls13Full] {
-        let mut contenders = [
-            Contender::new(
-                "tlskit-ring cached chain",
-                handshakes(workloads::tlskit_handshaker_with(ring, case, true)),
-            ),
-            Contender::new(
-                "rustls-ring",
-                handshakes(workloads::rustls_handshaker(case)),
-            ),
-        ];
-        interleave(&mut contenders, &settings);
-        let [tlskit, rustls] = &contenders;
+        let [tlskit, rustls] = tlskit_vs_rustls(ring, case, true, &settings);
         println!(
             "| {} | {} | {} | {} |",
             case.group_name(),
-            time_cell(tlskit, |s| s.0),
-            time_cell(rustls, |s| s.0),
-            ratio_cell(tlskit, rustls, |s| s.0),
+            time_cell(&tlskit, |s| s.0),
+            time_cell(&rustls, |s| s.0),
+            ratio_cell(&tlskit, &rustls, |s| s.0),
         );
     }
 
