@@ -55,9 +55,13 @@ impl State for ExpectClientHello {
             return tls13::server::handle_client_hello(core, config, &ch, encoded, None);
         }
         if !(common.supports(ProtocolVersion::Tls12) && offers_12) {
+            let ours: Vec<&str> = common.versions.iter().map(|v| v.name()).collect();
             return Err(Error::fatal(
                 AlertDescription::ProtocolVersion,
-                format!("client offers up to {client_max:?}; this server speaks TLS 1.2"),
+                format!(
+                    "client offers up to {client_max:?}; this server speaks {}",
+                    ours.join(", ")
+                ),
             ));
         }
         // RFC 7507 §3: a fallback retry while we support a higher version is an attack.

@@ -102,3 +102,26 @@ fn tls12_worn_write_keys_close_the_connection() {
     drive(&mut client, &mut server).expect("close_notify delivered");
     assert!(server.peer_has_closed());
 }
+
+/// A TLS 1.2-only client meets a TLS 1.3-only server: protocol_version (RFC 8446 §4.2.1),
+/// and the server's error names the version it does speak (it used to say "TLS 1.2").
+#[test]
+fn version_mismatch_names_the_server_versions() {
+    let pki = Pki::new();
+    let p = tlskit_providers::default_provider().expect("provider");
+    let mut cc = client_config(p, &pki);
+    cc.common.only_version(ProtocolVersion::Tls12);
+    let mut sc = server_config(p, &pki.server(KeyKind::EcdsaP256));
+    sc.common.only_version(ProtocolVersion::Tls13);
+    let mut client = ClientConnection::new(Arc::new(cc), "localhost").expect("client");
+    let mut server = ServerConnection::new(Arc::new(sc)).expect("server");
+    let mut hello = Vec::new();
+    client.write_tls(&mut hello).expect("hello");
+    server.read_tls(&mut hello.as_slice()).expect("read");
+    let text = server
+        .process_new_packets()
+        .expect_err("refused")
+        .to_string();
+    assert!(text.contains("protocol_version"), "{text}");
+    assert!(text.contains("this server speaks TLSv1.3"), "{text}");
+}
