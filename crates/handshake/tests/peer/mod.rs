@@ -1,13 +1,14 @@
 //! What the interop suites share, whatever the peer: child processes ([`process`]), the
 //! test PKI as PEM files ([`pki_files`]), a blocking tlskit client ([`tlskit_client`]),
-//! tlskit servers on background threads ([`tlskit_server`]) and the PASS/FAIL matrix
-//! ([`matrix`]). The tool-specific layers (`openssl_peer`, `gnutls_peer`, `tlslite_peer`)
-//! sit on top.
+//! tlskit servers on background threads ([`tlskit_server`]), the PASS/FAIL matrix
+//! ([`matrix`]) and OCSP responses from `openssl ocsp` ([`ocsp`]). The tool-specific
+//! layers (`openssl_peer`, `gnutls_peer`, `tlslite_peer`, `go_peer`) sit on top.
 //!
 //! Needs the test crate to declare `mod common;` next to `mod peer;`.
 #![allow(dead_code)]
 
 pub mod matrix;
+pub mod ocsp;
 pub mod pki_files;
 pub mod process;
 pub mod tlskit_client;

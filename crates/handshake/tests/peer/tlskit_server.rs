@@ -123,6 +123,10 @@ pub struct ConnReport {
     pub signature_scheme: Option<&'static str>,
     /// The ALPN protocol chosen.
     pub alpn: Option<Vec<u8>>,
+    /// For a server started with [`EchoServer::start_exporting`]: 32 bytes of keying
+    /// material exported after the handshake (RFC 5705 / RFC 8446 §7.5, no context), or
+    /// the error.
+    pub exporter: Option<Result<Vec<u8>, String>>,
     /// The handshake trace, for a server started with [`EchoServer::start_traced`].
     pub trace: Vec<String>,
     /// Lines received (without the newline), including the final `quit`.
@@ -155,20 +159,26 @@ pub struct EchoServer {
 
 impl EchoServer {
     pub fn start(config: Arc<ServerConfig>) -> Self {
-        Self::spawn(config, false)
+        Self::spawn(config, false, None)
+    }
+
+    /// As [`EchoServer::start_traced`], also exporting 32 bytes of keying material under
+    /// `label` (no context) after each handshake, into [`ConnReport::exporter`].
+    pub fn start_exporting(config: Arc<ServerConfig>, label: &'static [u8]) -> Self {
+        Self::spawn(config, true, Some(label))
     }
 
     /// As [`EchoServer::start`], recording each connection's handshake trace (the
     /// messages both ways, key updates, HelloRetryRequest) in [`ConnReport::trace`].
     pub fn start_traced(config: Arc<ServerConfig>) -> Self {
-        Self::spawn(config, true)
+        Self::spawn(config, true, None)
     }
 
-    fn spawn(config: Arc<ServerConfig>, traced: bool) -> Self {
+    fn spawn(config: Arc<ServerConfig>, traced: bool, exporter: Option<&'static [u8]>) -> Self {
         let server = TlskitServer::start(move |sock, index| {
             let log = TraceLog::default();
             let sink = traced.then(|| log.sink());
-            let mut report = echo_session(config.clone(), sock, index, sink);
+            let mut report = echo_session(config.clone(), sock, index, sink, exporter);
             report.trace = log.lines();
             report
         });
@@ -208,6 +218,7 @@ fn echo_session(
     sock: TcpStream,
     index: usize,
     trace: Option<TraceSink>,
+    exporter: Option<&'static [u8]>,
 ) -> ConnReport {
     let mut report = ConnReport {
         index,
@@ -234,6 +245,16 @@ fn echo_session(
     if let Err(e) = handshake {
         report.error = Some(format!("handshake: {e}"));
         return report;
+    }
+    if let Some(label) = exporter {
+        let mut out = vec![0u8; 32];
+        report.exporter = Some(
+            stream
+                .conn
+                .export_keying_material(&mut out, label, None)
+                .map(|()| out)
+                .map_err(|e| e.to_string()),
+        );
     }
     let mut pending: Vec<u8> = Vec::new();
     let mut buf = vec![0u8; 32 * 1024];
