@@ -395,8 +395,8 @@ fn tlskit_client_to_go_server_features() {
             }
         }
         // Without a certificate Go 1.19 refuses with bad_certificate in both versions
-        // (its verifyClientCertificate, shared by both; RFC 8446 §4.4.2.4 would have
-        // certificate_required in TLS 1.3, which crypto/tls sends from Go 1.21 on).
+        // (handshake_server.go / handshake_server_tls13.go), where RFC 8446 §4.4.2.4
+        // suggests certificate_required in TLS 1.3: Go's choice, accepted here.
         if is_ring(p) {
             m.per_version(DIR, p.name(), "no client cert refused", &VERSIONS, |v| {
                 let alert = "bad_certificate";
@@ -434,8 +434,13 @@ fn tlskit_client_to_go_server_features() {
     drop(server);
 
     // Resumption: a ticket in TLS 1.2 (Go's server keeps no session-id cache), a PSK from
-    // a NewSessionTicket in TLS 1.3.
+    // a NewSessionTicket in TLS 1.3. The same server echoes bulk data first.
     let server = go_server(&fx, KeyKind::EcdsaP256, &[]);
+    for p in tlskit_providers::all() {
+        m.per_version(DIR, p.name(), "2000 lines echoed", &VERSIONS, |v| {
+            bulk_to_go(&Arc::new(client_for(p, &fx, v)), &server, 2000)
+        });
+    }
     for p in tlskit_providers::all() {
         for (v, how) in [
             (ProtocolVersion::Tls12, "by ticket"),
@@ -573,6 +578,43 @@ fn tlskit_client_to_go_server_ocsp_and_refusals() {
     m.finish("tlskit client → Go crypto/tls server: OCSP stapling, refusals");
 }
 
+/// `line NNNNN xxx…` lines, as both bulk cells send them.
+fn bulk_line(i: usize) -> String {
+    format!("line {i:05} {}", "x".repeat(60))
+}
+
+/// tlskit client → Go server: `lines` lines up in one write, every echo read back, then
+/// `quit` and the Go server's close_notify.
+fn bulk_to_go(cc: &Arc<ClientConfig>, server: &GoServer, lines: usize) -> Result<String, String> {
+    let i = server.next_conn();
+    let mut c = TlskitClient::connect(cc, server.addr())?;
+    let mut up = String::new();
+    let mut want = String::new();
+    for j in 0..lines {
+        up.push_str(&format!("{}\n", bulk_line(j)));
+        want.push_str(&format!("echo: {}\n", bulk_line(j)));
+    }
+    up.push_str("quit\n");
+    want.push_str("bye\n");
+    c.send(up.as_bytes())?;
+    let back = c.read_to_close().map_err(|e| c.error(e))?;
+    let go = server.conn(i)?;
+    if back != want.as_bytes() {
+        return Err(format!(
+            "{} bytes back, expected {} ({})",
+            back.len(),
+            want.len(),
+            go.describe()
+        ));
+    }
+    Ok(format!(
+        "{} B up, {} B echoed, {}",
+        up.len(),
+        back.len(),
+        go.describe()
+    ))
+}
+
 // ---------------------------------------------------------------------------------------
 // Go client → tlskit server
 // ---------------------------------------------------------------------------------------
@@ -590,9 +632,9 @@ fn echo(sc: ServerConfig) -> EchoServer {
     EchoServer::start_exporting(Arc::new(sc), LABEL)
 }
 
-/// One Go client run (`conns` connections) against `server` and the server's reports,
-/// checked pairwise with [`agree`]: connection `i` must be resumed when `i > 0` and
-/// `resume`. Returns the pairs' summaries and the reports.
+/// One Go client run (`conns` connections sharing a session cache, trusting the test
+/// root, with `extra` flags) against `server`, and the server's reports of them (check
+/// each with [`check_go_conn`]).
 fn go_to_tlskit(
     fx: &PkiFiles,
     server: &EchoServer,
@@ -634,7 +676,12 @@ fn check_go_conn(
     if let Some(e) = &r.error {
         return Err(format!("tlskit server: {e}\n{}", run.report()));
     }
-    if r.lines != [b"hello".to_vec(), b"quit".to_vec()] || !r.peer_closed {
+    // `hello`, the bulk lines of a `-lines` run, `quit`.
+    let middle = r.lines.get(1..r.lines.len().saturating_sub(1));
+    let framed = r.lines.first().is_some_and(|l| l == b"hello")
+        && r.lines.last().is_some_and(|l| l == b"quit")
+        && middle.is_some_and(|m| m.iter().all(|l| l.starts_with(b"line ")));
+    if !framed || !r.peer_closed {
         return Err(format!(
             "tlskit received {:?}, close_notify {}",
             r.lines, r.peer_closed
@@ -798,8 +845,26 @@ fn go_client_to_tlskit_server_features() {
         });
         drop(server);
 
-        // Resumption: two connections sharing Go's LRU session cache.
+        // Resumption: two connections sharing Go's LRU session cache. The same server
+        // echoes bulk data first.
         let server = echo(server_for(p, &fx, KeyKind::EcdsaP256));
+        m.per_version(DIR, p.name(), "2000 lines echoed", &VERSIONS, |v| {
+            let mut extra = go_version(v);
+            extra.extend(["-lines".to_string(), "2000".to_string()]);
+            let (run, reports) = go_to_tlskit(&fx, &server, &extra, 1);
+            let (summary, r) = check_go_conn(&run, &reports, 0, v, None, false)?;
+            let bulk_ok = r.lines.len() == 2002
+                && r.lines.get(1..2001).is_some_and(|l| {
+                    l.iter()
+                        .enumerate()
+                        .all(|(j, l)| *l == bulk_line(j).as_bytes())
+                });
+            if bulk_ok {
+                Ok(format!("{summary}, 2000 lines echoed"))
+            } else {
+                Err(format!("tlskit received {} lines", r.lines.len()))
+            }
+        });
         for (v, how) in [
             (ProtocolVersion::Tls12, "by ticket"),
             (ProtocolVersion::Tls13, "by PSK"),

@@ -7,9 +7,10 @@
 //	    "info: SUMMARY", "quit" answered with "bye" and close_notify. Prints
 //	    "conn I ok SUMMARY" or "conn I error: ERR" per connection.
 //	peer client -addr HOST:PORT -ca root.pem [knobs]   -conns connections (sharing an
-//	    LRU session cache for resumption), each: the handshake, "hello" echoed, "quit"
-//	    answered with "bye", read to close_notify; prints "conn I ok SUMMARY" or
-//	    "conn I error: ERR" (and exits 1).
+//	    LRU session cache for resumption), each: the handshake, "hello" echoed, -lines
+//	    more lines sent in one write and their echoes checked, "quit" answered with
+//	    "bye", read to close_notify; prints "conn I ok SUMMARY" or "conn I error: ERR"
+//	    (and exits 1).
 //
 // SUMMARY is space-separated key=value pairs: version, suite (hex code), suite_name,
 // resumed (DidResume), alpn, ekm (ExportKeyingMaterial(-label, nil, 32) in hex, or
@@ -241,7 +242,7 @@ func server(k *knobs, n int) error {
 	return nil
 }
 
-func clientConn(c *tls.Config, addr string, i int, label string) error {
+func clientConn(c *tls.Config, addr string, i int, label string, lines int) error {
 	dialer := &net.Dialer{Timeout: stepTimeout}
 	conn, err := tls.DialWithDialer(dialer, "tcp", addr, c)
 	if err != nil {
@@ -258,6 +259,20 @@ func clientConn(c *tls.Config, addr string, i int, label string) error {
 		return fmt.Errorf("echo: %q %v", line, err)
 	}
 	say("conn %d ok %s", i, summary(conn.ConnectionState(), label))
+	var bulk strings.Builder
+	for j := 0; j < lines; j++ {
+		fmt.Fprintf(&bulk, "line %05d %s\n", j, strings.Repeat("x", 60))
+	}
+	if _, err := conn.Write([]byte(bulk.String())); err != nil {
+		return err
+	}
+	for j := 0; j < lines; j++ {
+		conn.SetDeadline(time.Now().Add(stepTimeout))
+		want := fmt.Sprintf("echo: line %05d %s\n", j, strings.Repeat("x", 60))
+		if line, err := r.ReadString('\n'); err != nil || line != want {
+			return fmt.Errorf("echo of line %d: %q %v", j, line, err)
+		}
+	}
 	if _, err := conn.Write([]byte("quit\n")); err != nil {
 		return err
 	}
@@ -271,7 +286,7 @@ func clientConn(c *tls.Config, addr string, i int, label string) error {
 	return nil
 }
 
-func client(k *knobs, addr string, conns int) error {
+func client(k *knobs, addr string, conns, lines int) error {
 	c, err := k.config()
 	if err != nil {
 		return err
@@ -282,7 +297,7 @@ func client(k *knobs, addr string, conns int) error {
 	}
 	c.ClientSessionCache = tls.NewLRUClientSessionCache(4)
 	for i := 0; i < conns; i++ {
-		if err := clientConn(c, addr, i, k.label); err != nil {
+		if err := clientConn(c, addr, i, k.label, lines); err != nil {
 			say("conn %d error: %s", i, oneLine(err))
 			return errors.New("failed")
 		}
@@ -301,13 +316,14 @@ func main() {
 	n := fs.Int("n", 0, "server: connections to serve (0: until killed)")
 	addr := fs.String("addr", "", "client: server address")
 	conns := fs.Int("conns", 1, "client: connections, sharing a session cache")
+	lines := fs.Int("lines", 0, "client: lines sent (and echoes checked) after hello")
 	fs.Parse(os.Args[2:])
 	var err error
 	switch os.Args[1] {
 	case "server":
 		err = server(&k, *n)
 	case "client":
-		err = client(&k, *addr, *conns)
+		err = client(&k, *addr, *conns, *lines)
 	default:
 		err = fmt.Errorf("unknown mode %q", os.Args[1])
 	}
