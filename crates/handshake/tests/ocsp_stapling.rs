@@ -10,9 +10,9 @@ mod peer;
 use common::{certified, drive, server_config, KeyKind};
 use openssl_peer::fixture::{path_arg, Fixture};
 use openssl_peer::{openssl, s_client, SServer};
+use peer::ocsp::OcspSays as Says;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 use tlskit_handshake::verify::{OcspPolicy, WebPkiServerVerifier};
@@ -26,78 +26,9 @@ fn provider() -> &'static dyn tlskit_crypto::CryptoProvider {
     tlskit_providers::by_name("ring").expect("ring backend")
 }
 
-/// What the responder says about the certificate.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Says {
-    Good,
-    Revoked,
-}
-
-/// An OCSPResponse (DER) from `openssl ocsp` acting as the intermediate's responder,
-/// about the certificate whose serial is `serial_hex` (the leaf at `leaf_path`).
+/// An OCSP response about the leaf at `leaf_path` from the `openssl ocsp` responder.
 fn ocsp_response(fx: &Fixture, leaf_path: &std::path::Path, says: Says, tag: &str) -> Vec<u8> {
-    let leaf_der = tlskit_crypto::pem::parse_label(
-        &std::fs::read(leaf_path).expect("leaf pem"),
-        "CERTIFICATE",
-    )
-    .into_iter()
-    .next()
-    .expect("leaf");
-    let serial = tlskit_x509::Certificate::from_der(&leaf_der)
-        .expect("leaf parses")
-        .serial_hex()
-        .to_uppercase();
-    let (inter_pem, inter_key) = fx.pki.intermediate_pem_and_key();
-    let inter = fx.dir.write(&format!("{tag}-issuer.pem"), inter_pem);
-    let key = fx.dir.write(&format!("{tag}-issuer-key.pem"), inter_key);
-    let line = match says {
-        Says::Good => format!("V\t300101000000Z\t\t{serial}\tunknown\t/CN=leaf\n"),
-        Says::Revoked => {
-            format!("R\t300101000000Z\t250101000000Z,keyCompromise\t{serial}\tunknown\t/CN=leaf\n")
-        }
-    };
-    let index = fx.dir.write(&format!("{tag}-index.txt"), line);
-    let req = fx.dir.path().join(format!("{tag}-req.der"));
-    let resp = fx.dir.path().join(format!("{tag}-resp.der"));
-    let run = |args: Vec<String>| {
-        let out = Command::new(openssl())
-            .args(&args)
-            .output()
-            .expect("openssl runs");
-        assert!(
-            out.status.success(),
-            "openssl {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
-    run(vec![
-        "ocsp".into(),
-        "-issuer".into(),
-        path_arg(&inter),
-        "-cert".into(),
-        path_arg(leaf_path),
-        "-no_nonce".into(),
-        "-reqout".into(),
-        path_arg(&req),
-    ]);
-    run(vec![
-        "ocsp".into(),
-        "-index".into(),
-        path_arg(&index),
-        "-CA".into(),
-        path_arg(&inter),
-        "-rsigner".into(),
-        path_arg(&inter),
-        "-rkey".into(),
-        path_arg(&key),
-        "-reqin".into(),
-        path_arg(&req),
-        "-respout".into(),
-        path_arg(&resp),
-        "-ndays".into(),
-        "1".into(),
-    ]);
-    std::fs::read(&resp).expect("response written")
+    peer::ocsp::ocsp_response(openssl(), fx, leaf_path, says, tag).expect("OCSP response")
 }
 
 fn client_config_with(fx: &Fixture, version: ProtocolVersion, policy: OcspPolicy) -> ClientConfig {
