@@ -34,13 +34,11 @@ use common::{certified, client_config, require_client_auth, server_config, KeyKi
 use go_peer::{go_client, hex, GoConn, GoServer};
 use peer::matrix::Matrix;
 use peer::ocsp::{ocsp_response, OcspSays};
-use peer::pki_files::{
-    can_sign, can_sign13, can_verify, client_cert_kinds, key_type, missing_group, PkiFiles,
-    CERT_KINDS,
-};
+use peer::pki_files::{missing_group, PkiFiles, CERT_KINDS};
 use peer::process::path_arg;
-use peer::tlskit_client::{Outcome, TlskitClient};
-use peer::tlskit_server::{ConnReport, EchoServer};
+use peer::suites::{is_ring, matrix_suites, GROUPS, VERSIONS};
+use peer::tlskit_client::{Outcome, TlskitClient, HRR_RECEIVED};
+use peer::tlskit_server::{first_error, ConnReport, EchoServer};
 use std::sync::Arc;
 use std::time::Duration;
 use tlskit_crypto::{CryptoProvider, NamedGroup};
@@ -50,23 +48,8 @@ use tlskit_handshake::{ClientConfig, ServerConfig};
 /// A whole Go client run (up to two connections) may take this long.
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(15);
 
-const VERSIONS: [ProtocolVersion; 2] = [ProtocolVersion::Tls12, ProtocolVersion::Tls13];
-
-const GROUPS: [NamedGroup; 3] = [
-    NamedGroup::X25519,
-    NamedGroup::Secp256r1,
-    NamedGroup::Secp384r1,
-];
-
 /// The exporter label both sides use (the peer's default `-label`).
 const LABEL: &[u8] = b"EXPORTER-tlskit-interop";
-
-/// The trace line of a HelloRetryRequest received by a tlskit client.
-const HRR_RECEIVED: &str = "Server → Client: HelloRetryRequest";
-
-fn is_ring(p: &dyn CryptoProvider) -> bool {
-    p.name() == "ring"
-}
 
 // ---------------------------------------------------------------------------------------
 // Names and flags on the Go side
@@ -102,38 +85,6 @@ fn go_identity(files: &peer::pki_files::IdentityFiles) -> Vec<String> {
         "-key".into(),
         path_arg(&files.key),
     ]
-}
-
-/// The TLS 1.2 suites a `kind` certificate authenticates.
-fn suites12_for(kind: KeyKind) -> Vec<CipherSuite> {
-    suites::ALL_SUITES
-        .iter()
-        .copied()
-        .filter(|s| s.version == ProtocolVersion::Tls12)
-        .filter(|s| s.tls12_auth.is_some_and(|a| a.accepts(key_type(kind))))
-        .collect()
-}
-
-fn suites13() -> Vec<CipherSuite> {
-    suites::ALL_SUITES
-        .iter()
-        .copied()
-        .filter(|s| s.version == ProtocolVersion::Tls13)
-        .collect()
-}
-
-/// The suites of a matrix row: all of them for ring, one per version for the others
-/// (ChaCha20-Poly1305 in TLS 1.2, AES-256-GCM in TLS 1.3).
-fn matrix_suites(p: &dyn CryptoProvider, kind: KeyKind) -> Vec<CipherSuite> {
-    let (s12, s13) = (suites12_for(kind), suites13());
-    if is_ring(p) {
-        s12.into_iter().chain(s13).collect()
-    } else {
-        s12.into_iter()
-            .filter(|s| s.name.contains("CHACHA20"))
-            .chain(s13.into_iter().filter(|s| s.code == 0x1302))
-            .collect()
-    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -315,6 +266,27 @@ fn go_server(fx: &PkiFiles, kind: KeyKind, extra: &[String]) -> GoServer {
     GoServer::start(&args, fx.dir.path())
 }
 
+/// The first line of an error.
+fn first_line(e: &str) -> String {
+    e.lines().next().unwrap_or("").into()
+}
+
+/// A tlskit → Go connection that must fail: passes with the first line of the error when
+/// it contains every one of `needles`; `connected` describes a connection that was made,
+/// `unexpected` prefixes any other error.
+fn refused_by_go(
+    result: Result<ToGo, String>,
+    needles: &[&str],
+    connected: impl FnOnce(ToGo) -> String,
+    unexpected: &str,
+) -> Result<String, String> {
+    match result {
+        Ok(x) => Err(connected(x)),
+        Err(e) if needles.iter().all(|n| e.contains(n)) => Ok(first_line(&e)),
+        Err(e) => Err(format!("{unexpected}: {e}")),
+    }
+}
+
 #[test]
 fn tlskit_client_to_go_server_suites_certs_groups() {
     let fx = PkiFiles::new("go-c2s-matrix");
@@ -375,24 +347,16 @@ fn tlskit_client_to_go_server_features() {
     );
     for p in tlskit_providers::all() {
         for v in VERSIONS {
-            for kind in client_cert_kinds(p) {
-                let signable = match v {
-                    ProtocolVersion::Tls12 => can_sign(p, *kind),
-                    _ => can_sign13(p, *kind),
-                };
-                let missing = (!signable).then_some("backend cannot sign with this key");
-                let what = format!("client cert {kind:?}, {}", v.name());
-                m.cell(DIR, p.name(), what, missing, || {
-                    let mut cc = client_for(p, &fx, v);
-                    cc.client_cert = Some(certified(p, &fx.client(*kind).id));
-                    let x = tlskit_to_go(&Arc::new(cc), &server)?;
-                    let summary = x.agree(v, None, false)?;
-                    match x.go.peer_certs {
-                        2 => Ok(format!("{summary}, Go verified our 2 certs")),
-                        n => Err(format!("Go saw {n} client certificates")),
-                    }
-                });
-            }
+            m.per_client_cert(DIR, p, v, true, |kind| {
+                let mut cc = client_for(p, &fx, v);
+                cc.client_cert = Some(certified(p, &fx.client(kind).id));
+                let x = tlskit_to_go(&Arc::new(cc), &server)?;
+                let summary = x.agree(v, None, false)?;
+                match x.go.peer_certs {
+                    2 => Ok(format!("{summary}, Go verified our 2 certs")),
+                    n => Err(format!("Go saw {n} client certificates")),
+                }
+            });
         }
         // Without a certificate Go 1.19 refuses with bad_certificate in both versions
         // (handshake_server.go / handshake_server_tls13.go), where RFC 8446 §4.4.2.4
@@ -400,11 +364,12 @@ fn tlskit_client_to_go_server_features() {
         if is_ring(p) {
             m.per_version(DIR, p.name(), "no client cert refused", &VERSIONS, |v| {
                 let alert = "bad_certificate";
-                match tlskit_to_go(&Arc::new(client_for(p, &fx, v)), &server) {
-                    Ok(x) => Err(format!("connected without a certificate: {:?}", x.go)),
-                    Err(e) if e.contains(alert) => Ok(e.lines().next().unwrap_or("").into()),
-                    Err(e) => Err(format!("expected {alert}: {e}")),
-                }
+                refused_by_go(
+                    tlskit_to_go(&Arc::new(client_for(p, &fx, v)), &server),
+                    &[alert],
+                    |x| format!("connected without a certificate: {:?}", x.go),
+                    &format!("expected {alert}"),
+                )
             });
         }
     }
@@ -504,7 +469,7 @@ fn tlskit_client_to_go_server_ocsp_and_refusals() {
                     Err(format!("no staple checked:\n{}", x.out.trace.join("\n")))
                 }
                 (OcspSays::Revoked, Err(e)) if e.contains("certificate_revoked") => {
-                    Ok(e.lines().next().unwrap_or("").into())
+                    Ok(first_line(&e))
                 }
                 (_, r) => Err(format!("unexpected: {:?}", r.map(|x| x.out.summary()))),
             }
@@ -530,23 +495,25 @@ fn tlskit_client_to_go_server_ocsp_and_refusals() {
         );
     }
     // A 1.2-only client meets a 1.3-only Go server: protocol_version (RFC 8446 §4.2.1).
-    let result = match tlskit_to_go(
-        &Arc::new(client_for(p, &fx, ProtocolVersion::Tls12)),
-        &only13,
-    ) {
-        Ok(x) => Err(format!("connected: {}", x.out.summary())),
-        Err(e) if e.contains("protocol_version") => Ok(e.lines().next().unwrap_or("").into()),
-        Err(e) => Err(format!("expected protocol_version: {e}")),
-    };
+    let result = refused_by_go(
+        tlskit_to_go(
+            &Arc::new(client_for(p, &fx, ProtocolVersion::Tls12)),
+            &only13,
+        ),
+        &["protocol_version"],
+        |x| format!("connected: {}", x.out.summary()),
+        "expected protocol_version",
+    );
     m.record(DIR, p.name(), "1.2-only client, Go 1.3 only", result);
     // tlskit's default (EMS required) meets Go 1.19's TLS 1.2, which has no EMS.
     let mut cc = client_config(p, &fx.pki);
     cc.common.only_version(ProtocolVersion::Tls12);
-    let result = match tlskit_to_go(&Arc::new(cc), &only12) {
-        Ok(x) => Err(format!("connected without EMS: {}", x.out.summary())),
-        Err(e) if e.contains("extended master secret") => Ok(e.lines().next().unwrap_or("").into()),
-        Err(e) => Err(format!("expected the EMS refusal: {e}")),
-    };
+    let result = refused_by_go(
+        tlskit_to_go(&Arc::new(cc), &only12),
+        &["extended master secret"],
+        |x| format!("connected without EMS: {}", x.out.summary()),
+        "expected the EMS refusal",
+    );
     m.record(
         DIR,
         p.name(),
@@ -564,16 +531,15 @@ fn tlskit_client_to_go_server_ocsp_and_refusals() {
         } else {
             &only13
         };
-        match tlskit_to_go(&Arc::new(cc), server) {
-            Ok(_) => Err("connected to a server of an untrusted root".into()),
-            Err(e)
-                if e.contains("unknown_ca")
-                    && e.contains("remote error: tls: unknown certificate authority") =>
-            {
-                Ok(e.lines().next().unwrap_or("").into())
-            }
-            Err(e) => Err(format!("unexpected error: {e}")),
-        }
+        refused_by_go(
+            tlskit_to_go(&Arc::new(cc), server),
+            &[
+                "unknown_ca",
+                "remote error: tls: unknown certificate authority",
+            ],
+            |_| "connected to a server of an untrusted root".into(),
+            "unexpected error",
+        )
     });
     m.finish("tlskit client → Go crypto/tls server: OCSP stapling, refusals");
 }
@@ -633,15 +599,17 @@ fn echo(sc: ServerConfig) -> EchoServer {
 }
 
 /// One Go client run (`conns` connections sharing a session cache, trusting the test
-/// root, with `extra` flags) against `server`, and the server's reports of them (check
-/// each with [`check_go_conn`]).
+/// root, limited to `v`, with `extra` flags) against `server`, and the server's reports of
+/// them (check each with [`check_go_conn`] or [`refused_by_tlskit`]).
 fn go_to_tlskit(
     fx: &PkiFiles,
     server: &EchoServer,
+    v: ProtocolVersion,
     extra: &[String],
     conns: usize,
 ) -> (go_peer::ClientRun, Result<Vec<ConnReport>, String>) {
     let mut args = vec!["-ca".to_string(), fx.root_arg()];
+    args.extend(go_version(v));
     args.extend_from_slice(extra);
     if conns > 1 {
         args.extend(["-conns".to_string(), conns.to_string()]);
@@ -649,6 +617,23 @@ fn go_to_tlskit(
     let run = go_client(server.addr, &args, fx.dir.path(), CLIENT_TIMEOUT);
     let reports = server.reports(conns);
     (run, reports)
+}
+
+/// Connection 0 of a [`go_to_tlskit`] run that tlskit must refuse: tlskit's error and
+/// Go's, when tlskit's contains every one of `ours` and Go's contains `theirs`.
+fn refused_by_tlskit(
+    run: &go_peer::ClientRun,
+    reports: &Result<Vec<ConnReport>, String>,
+    ours: &[&str],
+    theirs: &str,
+) -> Result<(String, String), String> {
+    let tlskit = first_error(reports).ok().flatten();
+    match (tlskit, run.conn(0)) {
+        (Some(e), Err(go)) if ours.iter().all(|n| e.contains(n)) && go.contains(theirs) => {
+            Ok((e, go))
+        }
+        (ours, go) => Err(format!("tlskit {ours:?}, Go {go:?}")),
+    }
 }
 
 /// Checks connection `i` of a [`go_to_tlskit`] run on both sides: Go's echo worked,
@@ -704,11 +689,11 @@ fn go_client_to_tlskit_server_suites_certs_groups() {
                 let mut sc = server_for(p, &fx, kind);
                 sc.common.cipher_suites = vec![suite];
                 let server = echo(sc);
-                let mut extra = go_version(suite.version);
+                let mut extra = Vec::new();
                 if suite.version == ProtocolVersion::Tls12 {
                     extra.extend(["-suites".to_string(), format!("{:04x}", suite.code)]);
                 }
-                let (run, reports) = go_to_tlskit(&fx, &server, &extra, 1);
+                let (run, reports) = go_to_tlskit(&fx, &server, suite.version, &extra, 1);
                 check_go_conn(&run, &reports, 0, suite.version, Some(suite), false).map(|(s, _)| s)
             });
         }
@@ -727,9 +712,7 @@ fn go_client_to_tlskit_server_suites_certs_groups() {
                 }
                 let what = format!("{cert} cert, Go {} only, {}", group.name(), v.name());
                 m.cell(DIR, p.name(), what, missing_group(p, group), || {
-                    let mut extra = go_version(v);
-                    extra.extend(go_curves(&[group]));
-                    let (run, reports) = go_to_tlskit(&fx, server, &extra, 1);
+                    let (run, reports) = go_to_tlskit(&fx, server, v, &go_curves(&[group]), 1);
                     let (summary, r) = check_go_conn(&run, &reports, 0, v, None, false)?;
                     if r.group != Some(group.name()) {
                         return Err(format!("tlskit negotiated {:?}", r.group));
@@ -746,9 +729,13 @@ fn go_client_to_tlskit_server_suites_certs_groups() {
             sc.common.groups = vec![NamedGroup::Secp384r1];
             let server = echo(sc);
             let v = ProtocolVersion::Tls13;
-            let mut extra = go_version(v);
-            extra.extend(go_curves(&[NamedGroup::X25519, NamedGroup::Secp384r1]));
-            let (run, reports) = go_to_tlskit(&fx, &server, &extra, 1);
+            let (run, reports) = go_to_tlskit(
+                &fx,
+                &server,
+                v,
+                &go_curves(&[NamedGroup::X25519, NamedGroup::Secp384r1]),
+                1,
+            );
             let result = check_go_conn(&run, &reports, 0, v, None, false).and_then(|(s, r)| {
                 if r.traced("HelloRetryRequest") > 0 && r.group == Some("secp384r1") {
                     Ok(format!("{s} after HRR"))
@@ -781,40 +768,26 @@ fn go_client_to_tlskit_server_features() {
         require_client_auth(&mut sc, p, &fx.pki, true);
         let server = echo(sc);
         for v in VERSIONS {
-            for kind in client_cert_kinds(p) {
-                let what = format!("client cert {kind:?}, {}", v.name());
-                let missing =
-                    (!can_verify(p, *kind)).then_some("backend cannot verify this key type");
-                m.cell(DIR, p.name(), what, missing, || {
-                    let mut extra = go_version(v);
-                    extra.extend(go_identity(fx.client(*kind)));
-                    let (run, reports) = go_to_tlskit(&fx, &server, &extra, 1);
-                    let (summary, r) = check_go_conn(&run, &reports, 0, v, None, false)?;
-                    match r.peer_certificates {
-                        2 => Ok(format!("{summary}, tlskit verified 2 certs")),
-                        n => Err(format!("tlskit saw {n} client certificates")),
-                    }
-                });
-            }
+            m.per_client_cert(DIR, p, v, false, |kind| {
+                let extra = go_identity(fx.client(kind));
+                let (run, reports) = go_to_tlskit(&fx, &server, v, &extra, 1);
+                let (summary, r) = check_go_conn(&run, &reports, 0, v, None, false)?;
+                match r.peer_certificates {
+                    2 => Ok(format!("{summary}, tlskit verified 2 certs")),
+                    n => Err(format!("tlskit saw {n} client certificates")),
+                }
+            });
             // No certificate: tlskit refuses (certificate_required in TLS 1.3,
             // handshake_failure in TLS 1.2) and Go reports the alert.
             if is_ring(p) {
-                let (run, reports) = go_to_tlskit(&fx, &server, &go_version(v), 1);
+                let (run, reports) = go_to_tlskit(&fx, &server, v, &[], 1);
                 let (alert, go_alert) = match v {
                     ProtocolVersion::Tls12 => ("handshake_failure", "handshake failure"),
                     _ => ("certificate_required", "certificate required"),
                 };
-                let ours = reports
-                    .as_ref()
-                    .ok()
-                    .and_then(|r| r.first())
-                    .and_then(|r| r.error.clone());
-                let result = match (ours, run.conn(0)) {
-                    (Some(e), Err(go)) if e.contains(alert) && go.contains(go_alert) => {
-                        Ok(format!("{e}; Go: {}", go.lines().next().unwrap_or("")))
-                    }
-                    (ours, go) => Err(format!("expected {alert}: tlskit {ours:?}, Go {go:?}")),
-                };
+                let result = refused_by_tlskit(&run, &reports, &[alert], go_alert)
+                    .map(|(e, go)| format!("{e}; Go: {}", first_line(&go)))
+                    .map_err(|e| format!("expected {alert}: {e}"));
                 m.record(
                     DIR,
                     p.name(),
@@ -830,9 +803,13 @@ fn go_client_to_tlskit_server_features() {
         sc.common.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
         let server = echo(sc);
         m.per_version(DIR, p.name(), "ALPN", &VERSIONS, |v| {
-            let mut extra = go_version(v);
-            extra.extend(["-alpn".to_string(), "http/1.1,h2".to_string()]);
-            let (run, reports) = go_to_tlskit(&fx, &server, &extra, 1);
+            let (run, reports) = go_to_tlskit(
+                &fx,
+                &server,
+                v,
+                &["-alpn".to_string(), "http/1.1,h2".to_string()],
+                1,
+            );
             let (summary, r) = check_go_conn(&run, &reports, 0, v, None, false)?;
             let go = run.conn(0)?;
             match (go.alpn.as_deref(), r.alpn.as_deref()) {
@@ -849,9 +826,13 @@ fn go_client_to_tlskit_server_features() {
         // echoes bulk data first.
         let server = echo(server_for(p, &fx, KeyKind::EcdsaP256));
         m.per_version(DIR, p.name(), "2000 lines echoed", &VERSIONS, |v| {
-            let mut extra = go_version(v);
-            extra.extend(["-lines".to_string(), "2000".to_string()]);
-            let (run, reports) = go_to_tlskit(&fx, &server, &extra, 1);
+            let (run, reports) = go_to_tlskit(
+                &fx,
+                &server,
+                v,
+                &["-lines".to_string(), "2000".to_string()],
+                1,
+            );
             let (summary, r) = check_go_conn(&run, &reports, 0, v, None, false)?;
             let bulk_ok = r.lines.len() == 2002
                 && r.lines.get(1..2001).is_some_and(|l| {
@@ -869,7 +850,7 @@ fn go_client_to_tlskit_server_features() {
             (ProtocolVersion::Tls12, "by ticket"),
             (ProtocolVersion::Tls13, "by PSK"),
         ] {
-            let (run, reports) = go_to_tlskit(&fx, &server, &go_version(v), 2);
+            let (run, reports) = go_to_tlskit(&fx, &server, v, &[], 2);
             let result = check_go_conn(&run, &reports, 0, v, None, false)
                 .map_err(|e| format!("first: {e}"))
                 .and_then(|_| {
@@ -915,7 +896,7 @@ fn go_client_to_tlskit_server_ocsp_and_refusals() {
         "tlskit staples an OCSP response",
         &VERSIONS,
         |v| {
-            let (run, reports) = go_to_tlskit(&fx, &server, &go_version(v), 1);
+            let (run, reports) = go_to_tlskit(&fx, &server, v, &[], 1);
             let (summary, _) = check_go_conn(&run, &reports, 0, v, None, false)?;
             match run.conn(0)?.ocsp {
                 Some(r) if r == staple => {
@@ -930,35 +911,25 @@ fn go_client_to_tlskit_server_ocsp_and_refusals() {
     let server = echo(server_for(p, &fx, KeyKind::EcdsaP256));
     // A Go client trusting another root rejects our chain and tells us so.
     m.per_version(DIR, p.name(), "Go client wrong root", &VERSIONS, |v| {
-        let mut extra = go_version(v);
-        extra.extend(["-ca".to_string(), path_arg(&fx.wrong_root)]);
-        let (run, reports) = go_to_tlskit(&fx, &server, &extra, 1);
-        let ours = reports
-            .as_ref()
-            .ok()
-            .and_then(|r| r.first())
-            .and_then(|r| r.error.clone());
-        match (ours, run.conn(0)) {
-            (Some(e), Err(go)) if e.contains("bad_certificate") && go.contains("x509") => Ok(e),
-            (ours, go) => Err(format!("tlskit {ours:?}, Go {go:?}")),
-        }
+        let (run, reports) = go_to_tlskit(
+            &fx,
+            &server,
+            v,
+            &["-ca".to_string(), path_arg(&fx.wrong_root)],
+            1,
+        );
+        refused_by_tlskit(&run, &reports, &["bad_certificate"], "x509").map(|(e, _)| e)
     });
     // tlskit's default (EMS required) meets Go 1.19's TLS 1.2, which has no EMS.
     let strict = echo(server_config(p, id));
-    let (run, reports) = go_to_tlskit(&fx, &strict, &go_version(ProtocolVersion::Tls12), 1);
-    let ours = reports
-        .as_ref()
-        .ok()
-        .and_then(|r| r.first())
-        .and_then(|r| r.error.clone());
-    let result = match (ours, run.conn(0)) {
-        (Some(e), Err(go))
-            if e.contains("extended master secret") && go.contains("handshake failure") =>
-        {
-            Ok(e)
-        }
-        (ours, go) => Err(format!("tlskit {ours:?}, Go {go:?}")),
-    };
+    let (run, reports) = go_to_tlskit(&fx, &strict, ProtocolVersion::Tls12, &[], 1);
+    let result = refused_by_tlskit(
+        &run,
+        &reports,
+        &["extended master secret"],
+        "handshake failure",
+    )
+    .map(|(e, _)| e);
     m.record(
         DIR,
         p.name(),
@@ -974,23 +945,16 @@ fn go_client_to_tlskit_server_ocsp_and_refusals() {
         let mut sc = server_for(p, &fx, KeyKind::EcdsaP256);
         sc.common.only_version(ours_v);
         let server = echo(sc);
-        let (run, reports) = go_to_tlskit(&fx, &server, &go_version(go_v), 1);
-        let ours = reports
-            .as_ref()
-            .ok()
-            .and_then(|r| r.first())
-            .and_then(|r| r.error.clone());
-        let result = match (ours, run.conn(0)) {
-            // The error names what the server does speak.
-            (Some(e), Err(go))
-                if e.contains("protocol_version")
-                    && e.contains(&format!("speaks {}", ours_v.name()))
-                    && go.contains("protocol version") =>
-            {
-                Ok(e)
-            }
-            (ours, go) => Err(format!("tlskit {ours:?}, Go {go:?}")),
-        };
+        let (run, reports) = go_to_tlskit(&fx, &server, go_v, &[], 1);
+        // The error names what the server does speak.
+        let speaks = format!("speaks {}", ours_v.name());
+        let result = refused_by_tlskit(
+            &run,
+            &reports,
+            &["protocol_version", &speaks],
+            "protocol version",
+        )
+        .map(|(e, _)| e);
         m.record(
             DIR,
             p.name(),

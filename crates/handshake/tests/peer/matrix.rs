@@ -2,7 +2,7 @@
 //! printed as a table with counts (visible with `--nocapture`), failing the test on any
 //! failed cell.
 
-use super::pki_files::missing_algorithm;
+use super::pki_files::{client_cert_kinds, missing_algorithm, missing_signer, missing_verifier};
 use crate::common::KeyKind;
 use tlskit_crypto::CryptoProvider;
 use tlskit_handshake::suites::{CipherSuite, ProtocolVersion};
@@ -117,6 +117,28 @@ impl Matrix {
             let what = format!("{kind:?} {}", suite.name);
             let missing = missing_algorithm(p, suite, kind, signing);
             self.cell(direction, p.name(), what, missing, || run(suite));
+        }
+    }
+
+    /// One cell per client-certificate type of `p` ([`client_cert_kinds`]) in version `v`,
+    /// named `client cert <kind>, <version>`, skipped where `p` cannot sign with the key
+    /// (when `signing`: the tlskit client presents it) or verify it (the tlskit server).
+    pub fn per_client_cert(
+        &mut self,
+        direction: &'static str,
+        p: &dyn CryptoProvider,
+        v: ProtocolVersion,
+        signing: bool,
+        mut run: impl FnMut(KeyKind) -> Result<String, String>,
+    ) {
+        for &kind in client_cert_kinds(p) {
+            let what = format!("client cert {kind:?}, {}", v.name());
+            let missing = if signing {
+                missing_signer(p, kind, v)
+            } else {
+                missing_verifier(p, kind)
+            };
+            self.cell(direction, p.name(), what, missing, || run(kind));
         }
     }
 

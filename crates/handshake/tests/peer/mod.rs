@@ -1,8 +1,9 @@
 //! What the interop suites share, whatever the peer: child processes ([`process`]), the
 //! test PKI as PEM files ([`pki_files`]), a blocking tlskit client ([`tlskit_client`]),
 //! tlskit servers on background threads ([`tlskit_server`]), the PASS/FAIL matrix
-//! ([`matrix`]) and OCSP responses from `openssl ocsp` ([`ocsp`]). The tool-specific
-//! layers (`openssl_peer`, `gnutls_peer`, `tlslite_peer`, `go_peer`) sit on top.
+//! ([`matrix`]), the versions, groups and suites it runs over ([`suites`]) and OCSP
+//! responses from `openssl ocsp` ([`ocsp`]). The tool-specific layers (`openssl_peer`,
+//! `gnutls_peer`, `tlslite_peer`, `go_peer`) sit on top.
 //!
 //! Needs the test crate to declare `mod common;` next to `mod peer;`.
 #![allow(dead_code)]
@@ -11,6 +12,7 @@ pub mod matrix;
 pub mod ocsp;
 pub mod pki_files;
 pub mod process;
+pub mod suites;
 pub mod tlskit_client;
 pub mod tlskit_server;
 

@@ -246,6 +246,26 @@ pub fn missing_algorithm(
     (!runnable(p, suite, kind, signing)).then_some("backend lacks the algorithm")
 }
 
+/// `Some("backend cannot sign with this key")` unless `p` can sign with a `kind` key in
+/// version `v` (a client certificate's CertificateVerify).
+pub fn missing_signer(
+    p: &dyn CryptoProvider,
+    kind: KeyKind,
+    v: ProtocolVersion,
+) -> Option<&'static str> {
+    let signable = match v {
+        ProtocolVersion::Tls12 => can_sign(p, kind),
+        _ => can_sign13(p, kind),
+    };
+    (!signable).then_some("backend cannot sign with this key")
+}
+
+/// `Some("backend cannot verify this key type")` unless `p` can verify a `kind` key (a
+/// client certificate's CertificateVerify).
+pub fn missing_verifier(p: &dyn CryptoProvider, kind: KeyKind) -> Option<&'static str> {
+    (!can_verify(p, kind)).then_some("backend cannot verify this key type")
+}
+
 /// `Some("backend lacks the group")` unless `p` implements `group`.
 pub fn missing_group(p: &dyn CryptoProvider, group: NamedGroup) -> Option<&'static str> {
     p.key_exchange(group)

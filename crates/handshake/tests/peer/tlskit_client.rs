@@ -13,6 +13,9 @@ use tlskit_handshake::{ClientConfig, ClientConnection, Stream};
 /// `GET /` as the HTTP peers take it.
 pub const GET: &[u8] = b"GET / HTTP/1.0\r\n\r\n";
 
+/// The trace line of a HelloRetryRequest received by a tlskit client.
+pub const HRR_RECEIVED: &str = "Server → Client: HelloRetryRequest";
+
 /// Whether a client records its handshake trace, and whether its errors show it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Trace {
