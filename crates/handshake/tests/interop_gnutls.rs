@@ -33,11 +33,10 @@ use common::{certified, client_config, require_client_auth, server_config, KeyKi
 use gnutls_peer::fixture::{Fixture, CERT_KINDS};
 use gnutls_peer::{gnutls_cli, CliRun, GnutlsServer};
 use peer::matrix::Matrix;
-use peer::pki_files::{
-    can_sign, can_sign13, can_verify, client_cert_kinds, key_type, missing_group,
-};
-use peer::tlskit_client::{tlskit_request, Outcome, TlskitClient, Trace, GET};
-use peer::tlskit_server::{first_error, ConnReport, EchoRun, EchoServer};
+use peer::pki_files::missing_group;
+use peer::suites::{is_ring, matrix_suites, GROUPS, VERSIONS};
+use peer::tlskit_client::{tlskit_request, Outcome, TlskitClient, Trace, GET, HRR_RECEIVED};
+use peer::tlskit_server::{ConnReport, EchoRun, EchoServer};
 use std::io::Read;
 use std::net::SocketAddr;
 use std::ops::Deref;
@@ -49,21 +48,6 @@ use tlskit_handshake::{ClientConfig, ServerConfig};
 
 /// A whole gnutls-cli run (handshakes, echo, close) may take this long.
 const CLI_TIMEOUT: Duration = Duration::from_secs(15);
-
-const VERSIONS: [ProtocolVersion; 2] = [ProtocolVersion::Tls12, ProtocolVersion::Tls13];
-
-const GROUPS: [NamedGroup; 3] = [
-    NamedGroup::X25519,
-    NamedGroup::Secp256r1,
-    NamedGroup::Secp384r1,
-];
-
-/// The trace line of a HelloRetryRequest received by a tlskit client.
-const HRR_RECEIVED: &str = "Server → Client: HelloRetryRequest";
-
-fn is_ring(p: &dyn CryptoProvider) -> bool {
-    p.name() == "ring"
-}
 
 // ---------------------------------------------------------------------------------------
 // Names on the GnuTLS side
@@ -146,38 +130,6 @@ fn check_description(
         }
     }
     Ok(())
-}
-
-/// The TLS 1.2 suites a `kind` certificate authenticates.
-fn suites12_for(kind: KeyKind) -> Vec<CipherSuite> {
-    suites::ALL_SUITES
-        .iter()
-        .copied()
-        .filter(|s| s.version == ProtocolVersion::Tls12)
-        .filter(|s| s.tls12_auth.is_some_and(|a| a.accepts(key_type(kind))))
-        .collect()
-}
-
-fn suites13() -> Vec<CipherSuite> {
-    suites::ALL_SUITES
-        .iter()
-        .copied()
-        .filter(|s| s.version == ProtocolVersion::Tls13)
-        .collect()
-}
-
-/// The suites of a matrix row: all of them for ring, one per version for the others.
-fn matrix_suites(p: &dyn CryptoProvider, kind: KeyKind) -> Vec<CipherSuite> {
-    let (s12, s13) = (suites12_for(kind), suites13());
-    if is_ring(p) {
-        s12.into_iter().chain(s13).collect()
-    } else {
-        // A different AEAD per version, so that each backend meets GnuTLS with each.
-        s12.into_iter()
-            .filter(|s| gnutls_cipher(*s) == "CHACHA20-POLY1305")
-            .chain(s13.into_iter().filter(|s| s.code == 0x1302))
-            .collect()
-    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -343,21 +295,13 @@ fn tlskit_client_to_gnutls_serv_client_auth_alpn_resumption() {
     );
     for p in tlskit_providers::all() {
         for v in VERSIONS {
-            for kind in client_cert_kinds(p) {
-                let what = format!("client cert {kind:?}, {}", v.name());
-                let signable = match v {
-                    ProtocolVersion::Tls12 => can_sign(p, *kind),
-                    _ => can_sign13(p, *kind),
-                };
-                let missing = (!signable).then_some("backend cannot sign with this key");
-                m.cell(DIR, p.name(), what, missing, || {
-                    let mut cc = client_for(p, &fx, v);
-                    cc.client_cert = Some(certified(p, &fx.client(*kind).id));
-                    tlskit_get(&Arc::new(cc), server.addr())
-                        .and_then(|out| out.check(v, None, None, false))
-                        .map_err(|e| format!("{e}\n{}", server.diagnostics()))
-                });
-            }
+            m.per_client_cert(DIR, p, v, true, |kind| {
+                let mut cc = client_for(p, &fx, v);
+                cc.client_cert = Some(certified(p, &fx.client(kind).id));
+                tlskit_get(&Arc::new(cc), server.addr())
+                    .and_then(|out| out.check(v, None, None, false))
+                    .map_err(|e| format!("{e}\n{}", server.diagnostics()))
+            });
             // No certificate (an empty Certificate message): gnutls-serv refuses with
             // certificate_required in TLS 1.3 (RFC 8446 §4.4.2.4); in TLS 1.2 GnuTLS 3.7
             // maps its "No certificate was found" to decode_error (OpenSSL's s_client
@@ -567,9 +511,29 @@ impl Session {
     ) -> Self {
         let mut args = cli_args(fx, server);
         args.extend_from_slice(extra);
-        let run = gnutls_cli(&args, input, Some("bye"), fx.dir.path(), CLI_TIMEOUT);
+        Self::launch(fx, server, &args, input, connections)
+    }
+
+    /// One gnutls-cli run with exactly `args` (see [`cli_args`]), typing `input`.
+    fn launch(
+        fx: &Fixture,
+        server: &EchoServer,
+        args: &[String],
+        input: &[u8],
+        connections: usize,
+    ) -> Self {
+        let run = gnutls_cli(args, input, Some("bye"), fx.dir.path(), CLI_TIMEOUT);
         let reports = server.reports(connections);
         Session(EchoRun { run, reports })
+    }
+
+    /// A run that tlskit must refuse: gnutls-cli failed and tlskit's error contains
+    /// `alert`; otherwise `not_refused` heads the failure.
+    fn refused_with(&self, alert: &str, not_refused: &str) -> Result<String, String> {
+        match self.first_error() {
+            Ok(Some(e)) if !self.run.success() && e.contains(alert) => Ok(e),
+            other => Err(format!("{not_refused}: {other:?}\n{}", self.run.report())),
+        }
     }
 
     /// Checks both sides: gnutls-cli verified our chain, got the echo; tlskit got the
@@ -670,10 +634,7 @@ fn gnutls_cli_to_tlskit_server_suites_certs_groups() {
         if is_ring(p) {
             let prio = priority(ProtocolVersion::Tls12, None, Some(NamedGroup::X25519));
             let s = Session::run(&fx, &ecdsa, &[prio], 1);
-            let result = match s.first_error() {
-                Ok(Some(e)) if !s.run.success() && e.contains("handshake_failure") => Ok(e),
-                other => Err(format!("not refused: {other:?}\n{}", s.run.report())),
-            };
+            let result = s.refused_with("handshake_failure", "not refused");
             m.record(
                 DIR,
                 p.name(),
@@ -720,25 +681,20 @@ fn gnutls_cli_to_tlskit_server_client_auth_alpn_resumption() {
         require_client_auth(&mut sc, p, &fx.pki, true);
         let server = EchoServer::start(Arc::new(sc));
         for v in VERSIONS {
-            for kind in client_cert_kinds(p) {
-                let what = format!("client cert {kind:?}, {}", v.name());
-                let missing =
-                    (!can_verify(p, *kind)).then_some("backend cannot verify this key type");
-                m.cell(DIR, p.name(), what, missing, || {
-                    let mut extra = fx.client(*kind).gnutls_args();
-                    extra.push(priority(v, None, None));
-                    let s = Session::run(&fx, &server, &extra, 1);
-                    let (r, d) = s.check(v, None, None)?;
-                    if r.peer_certificates == 2 {
-                        Ok(d)
-                    } else {
-                        Err(format!(
-                            "tlskit saw {} client certificates",
-                            r.peer_certificates
-                        ))
-                    }
-                });
-            }
+            m.per_client_cert(DIR, p, v, false, |kind| {
+                let mut extra = fx.client(kind).gnutls_args();
+                extra.push(priority(v, None, None));
+                let s = Session::run(&fx, &server, &extra, 1);
+                let (r, d) = s.check(v, None, None)?;
+                if r.peer_certificates == 2 {
+                    Ok(d)
+                } else {
+                    Err(format!(
+                        "tlskit saw {} client certificates",
+                        r.peer_certificates
+                    ))
+                }
+            });
             // No certificate: tlskit refuses (certificate_required in 1.3,
             // handshake_failure in 1.2), and gnutls-cli reports the alert.
             let s = Session::run(&fx, &server, &[priority(v, None, None)], 1);
@@ -833,13 +789,12 @@ fn gnutls_cli_to_tlskit_server_refusals() {
         args.retain(|a| !a.starts_with("--x509cafile"));
         args.push(fx.wrong_ca_arg());
         args.push(priority(v, None, None));
-        let run = gnutls_cli(&args, HELLO_QUIT, Some("bye"), fx.dir.path(), CLI_TIMEOUT);
-        let report = server.reports(1);
-        match (&run.success(), first_error(&report)) {
-            (false, Ok(Some(e))) if run.stdout.contains("NOT trusted") => Ok(e),
+        let s = Session::launch(&fx, &server, &args, HELLO_QUIT, 1);
+        match (&s.run.success(), s.first_error()) {
+            (false, Ok(Some(e))) if s.run.stdout.contains("NOT trusted") => Ok(e),
             (ok, r) => Err(format!(
                 "gnutls-cli success = {ok}, tlskit: {r:?}\n{}",
-                run.report()
+                s.run.report()
             )),
         }
     });
@@ -852,17 +807,8 @@ fn gnutls_cli_to_tlskit_server_refusals() {
         let mut sc = server_for(p, &fx, KeyKind::EcdsaP256);
         sc.common.only_version(server_v);
         let server = EchoServer::start(Arc::new(sc));
-        let mut args = cli_args(&fx, &server);
-        args.push(priority(client_v, None, None));
-        let run = gnutls_cli(&args, HELLO_QUIT, Some("bye"), fx.dir.path(), CLI_TIMEOUT);
-        let report = server.reports(1);
-        let result = match first_error(&report) {
-            Ok(Some(e)) if !run.success() && e.contains("protocol_version") => Ok(e),
-            r => Err(format!(
-                "not refused with protocol_version: {r:?}\n{}",
-                run.report()
-            )),
-        };
+        let s = Session::run(&fx, &server, &[priority(client_v, None, None)], 1);
+        let result = s.refused_with("protocol_version", "not refused with protocol_version");
         m.record(
             DIR,
             p.name(),
@@ -893,6 +839,13 @@ fn text_bytes(n: usize) -> Vec<u8> {
             j => b'a' + ((i / 64 + j) % 26) as u8,
         })
         .collect()
+}
+
+/// `gnutls-serv --echo` with the ECDSA P-256 chain, asking for no client certificate.
+fn echo_server(fx: &Fixture) -> GnutlsServer {
+    let mut args = fx.server(KeyKind::EcdsaP256).gnutls_args();
+    args.extend(["--echo".to_string(), "--disable-client-cert".to_string()]);
+    GnutlsServer::start(&args, fx.dir.path())
 }
 
 /// tlskit client → `gnutls-serv --echo`: `data` up in one write (several full records),
@@ -961,9 +914,7 @@ fn application_data_and_key_update_both_ways() {
 
     // tlskit client → gnutls-serv --echo.
     const C2S: &str = "tlskit → gnutls-serv";
-    let mut args = fx.server(KeyKind::EcdsaP256).gnutls_args();
-    args.extend(["--echo".to_string(), "--disable-client-cert".to_string()]);
-    let server = GnutlsServer::start(&args, fx.dir.path());
+    let server = echo_server(&fx);
     for p in tlskit_providers::all() {
         m.per_version(C2S, p.name(), "96 KiB echoed", &VERSIONS, |v| {
             let cc = Arc::new(client_for(p, &fx, v));
@@ -1085,9 +1036,7 @@ fn renegotiation_refused_and_early_data_declined() {
     let fx = Fixture::new("gnutls-reneg");
     let mut m = Matrix::default();
     // tlskit client: a HelloRequest from gnutls-serv.
-    let mut args = fx.server(KeyKind::EcdsaP256).gnutls_args();
-    args.extend(["--echo".to_string(), "--disable-client-cert".to_string()]);
-    let gs = GnutlsServer::start(&args, fx.dir.path());
+    let gs = echo_server(&fx);
     for p in tlskit_providers::all() {
         let cc = Arc::new(client_for(p, &fx, ProtocolVersion::Tls12));
         let result = hello_request_declined(&cc, gs.addr())
