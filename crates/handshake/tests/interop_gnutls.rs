@@ -350,13 +350,14 @@ fn tlskit_client_to_gnutls_serv_client_auth_alpn_resumption() {
     let with_tickets = http_server(&fx, KeyKind::EcdsaP256, &[]);
     let ids_only = http_server(&fx, KeyKind::EcdsaP256, &["--noticket".into()]);
     for p in tlskit_providers::all() {
-        for (v, how, server) in [
+        let cases = [
             (ProtocolVersion::Tls12, "by ticket", &with_tickets),
             (ProtocolVersion::Tls12, "by session id", &ids_only),
             (ProtocolVersion::Tls13, "by PSK", &with_tickets),
-        ] {
+        ];
+        m.per_resumption(DIR, p.name(), cases, |v, how, server| {
             let cc = Arc::new(client_for(p, &fx, v));
-            let result = (|| -> Result<String, String> {
+            (|| -> Result<String, String> {
                 let first = tlskit_get(&cc, server.addr())?;
                 first
                     .check(v, None, None, false)
@@ -376,14 +377,8 @@ fn tlskit_client_to_gnutls_serv_client_auth_alpn_resumption() {
                     .map_err(|e| format!("second: {e}"))?;
                 Ok(format!("full, then resumed: {desc}"))
             })()
-            .map_err(|e| format!("{e}\n{}", server.diagnostics()));
-            m.record(
-                DIR,
-                p.name(),
-                format!("resumption {how}, {}", v.name()),
-                result,
-            );
-        }
+            .map_err(|e| format!("{e}\n{}", server.diagnostics()))
+        });
     }
     m.finish("tlskit client → gnutls-serv: client auth, ALPN, resumption");
 }
@@ -745,15 +740,16 @@ fn gnutls_cli_to_tlskit_server_client_auth_alpn_resumption() {
 
         // Resumption with `gnutls-cli --resume`: a full handshake, then a resumed one.
         let server = EchoServer::start(Arc::new(server_for(p, &fx, KeyKind::EcdsaP256)));
-        for (v, how, extra) in [
+        let cases = [
             (ProtocolVersion::Tls12, "by ticket", None),
             (ProtocolVersion::Tls12, "by session id", Some("--noticket")),
             (ProtocolVersion::Tls13, "by PSK", Some("--waitresumption")),
-        ] {
+        ];
+        m.per_resumption(DIR, p.name(), cases, |v, _, extra| {
             let mut args = vec![priority(v, None, None), "--resume".to_string()];
             args.extend(extra.map(String::from));
             let s = Session::run(&fx, &server, &args, 2);
-            let result = s.check(v, None, None).and_then(|(r, d)| {
+            s.check(v, None, None).and_then(|(r, d)| {
                 if r.resumed && s.run.resumed() {
                     Ok(format!("full, then resumed: {d}"))
                 } else {
@@ -764,14 +760,8 @@ fn gnutls_cli_to_tlskit_server_client_auth_alpn_resumption() {
                         s.run.report()
                     ))
                 }
-            });
-            m.record(
-                DIR,
-                p.name(),
-                format!("resumption {how}, {}", v.name()),
-                result,
-            );
-        }
+            })
+        });
     }
     m.finish("gnutls-cli → tlskit server: client auth, ALPN, resumption");
 }

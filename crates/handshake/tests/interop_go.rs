@@ -48,6 +48,13 @@ use tlskit_handshake::{ClientConfig, ServerConfig};
 /// A whole Go client run (up to two connections) may take this long.
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(15);
 
+/// How Go resumes: by ticket in TLS 1.2 (Go's server keeps no session-id cache and its
+/// client resumes by ticket only), by PSK in TLS 1.3.
+const RESUMPTIONS: [(ProtocolVersion, &str, ()); 2] = [
+    (ProtocolVersion::Tls12, "by ticket", ()),
+    (ProtocolVersion::Tls13, "by PSK", ()),
+];
+
 /// The exporter label both sides use (the peer's default `-label`).
 const LABEL: &[u8] = b"EXPORTER-tlskit-interop";
 
@@ -407,12 +414,9 @@ fn tlskit_client_to_go_server_features() {
         });
     }
     for p in tlskit_providers::all() {
-        for (v, how) in [
-            (ProtocolVersion::Tls12, "by ticket"),
-            (ProtocolVersion::Tls13, "by PSK"),
-        ] {
+        m.per_resumption(DIR, p.name(), RESUMPTIONS, |v, _, ()| {
             let cc = Arc::new(client_for(p, &fx, v));
-            let result = (|| -> Result<String, String> {
+            (|| -> Result<String, String> {
                 let first = tlskit_to_go(&cc, &server)?;
                 first
                     .agree(v, None, false)
@@ -423,14 +427,8 @@ fn tlskit_client_to_go_server_features() {
                     .map_err(|e| format!("second: {e}"))?;
                 Ok(format!("full, then {summary}"))
             })()
-            .map_err(|e| format!("{e}\n{}", server.diagnostics()));
-            m.record(
-                DIR,
-                p.name(),
-                format!("resumption {how}, {}", v.name()),
-                result,
-            );
-        }
+            .map_err(|e| format!("{e}\n{}", server.diagnostics()))
+        });
     }
     drop(server);
     m.finish("tlskit client → Go crypto/tls server: client auth, ALPN, resumption");
@@ -846,25 +844,16 @@ fn go_client_to_tlskit_server_features() {
                 Err(format!("tlskit received {} lines", r.lines.len()))
             }
         });
-        for (v, how) in [
-            (ProtocolVersion::Tls12, "by ticket"),
-            (ProtocolVersion::Tls13, "by PSK"),
-        ] {
+        m.per_resumption(DIR, p.name(), RESUMPTIONS, |v, _, ()| {
             let (run, reports) = go_to_tlskit(&fx, &server, v, &[], 2);
-            let result = check_go_conn(&run, &reports, 0, v, None, false)
+            check_go_conn(&run, &reports, 0, v, None, false)
                 .map_err(|e| format!("first: {e}"))
                 .and_then(|_| {
                     let (s, _) = check_go_conn(&run, &reports, 1, v, None, true)
                         .map_err(|e| format!("second: {e}"))?;
                     Ok(format!("full, then {s}"))
-                });
-            m.record(
-                DIR,
-                p.name(),
-                format!("resumption {how}, {}", v.name()),
-                result,
-            );
-        }
+                })
+        });
     }
     m.finish("Go crypto/tls client → tlskit server: client auth, ALPN, resumption");
 }

@@ -101,6 +101,26 @@ impl Matrix {
         }
     }
 
+    /// One cell per resumption case `(version, how, extra)` of `cases`, in order, named
+    /// `resumption <how>, <version>`.
+    pub fn per_resumption<T>(
+        &mut self,
+        direction: &'static str,
+        backend: &'static str,
+        cases: impl IntoIterator<Item = (ProtocolVersion, &'static str, T)>,
+        mut run: impl FnMut(ProtocolVersion, &'static str, T) -> Result<String, String>,
+    ) {
+        for (v, how, extra) in cases {
+            let outcome = run(v, how, extra);
+            self.record(
+                direction,
+                backend,
+                format!("resumption {how}, {}", v.name()),
+                outcome,
+            );
+        }
+    }
+
     /// One cell per suite of `suites` with a `kind` certificate on backend `p`, named
     /// `<kind> <suite>`, skipped where `p` lacks the algorithm (as server when
     /// `signing`).
