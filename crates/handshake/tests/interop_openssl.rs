@@ -17,8 +17,9 @@ mod openssl_peer;
 mod peer;
 
 use common::{certified, client_config, require_client_auth, server_config, Identity, KeyKind};
-use openssl_peer::fixture::{can_sign, can_verify, key_type, path_arg, strs, Fixture, CERT_KINDS};
+use openssl_peer::fixture::{can_sign, can_verify, path_arg, strs, Fixture, CERT_KINDS};
 use openssl_peer::{s_client, ClientRun, ConnReport, EchoServer, Matrix, SServer, STEP_TIMEOUT};
+use peer::suites::suites12_for;
 use peer::tlskit_client::{tlskit_request as request, Outcome, Trace, GET};
 use peer::tlskit_server::EchoRun;
 use std::io::{Read, Write};
@@ -27,7 +28,7 @@ use std::ops::Deref;
 use std::sync::Arc;
 use std::time::Duration;
 use tlskit_crypto::{CryptoProvider, NamedGroup};
-use tlskit_handshake::suites::{self, openssl_name, CipherSuite, ProtocolVersion};
+use tlskit_handshake::suites::{openssl_name, CipherSuite, ProtocolVersion};
 use tlskit_handshake::{ClientConfig, ClientConnection, ServerConfig, Stream};
 
 /// A whole `s_client` run may take this long (handshake + echo + close).
@@ -64,20 +65,6 @@ impl Tls12Args for Fixture {
             "-nocommands".into(),
         ]
     }
-}
-
-fn tls12_suites() -> impl Iterator<Item = CipherSuite> {
-    suites::ALL_SUITES
-        .iter()
-        .copied()
-        .filter(|s| s.version == ProtocolVersion::Tls12)
-}
-
-/// The TLS 1.2 suites a `kind` certificate can authenticate.
-fn suites_for(kind: KeyKind) -> Vec<CipherSuite> {
-    tls12_suites()
-        .filter(|s| s.tls12_auth.is_some_and(|a| a.accepts(key_type(kind))))
-        .collect()
 }
 
 fn tls12_client_config(p: &'static dyn CryptoProvider, fx: &Fixture) -> ClientConfig {
@@ -170,7 +157,7 @@ fn tlskit_client_to_s_server_suites_certs_groups_all_backends() {
                 );
                 continue;
             }
-            for suite in suites_for(kind) {
+            for suite in suites12_for(kind) {
                 let mut cc = tls12_client_config(p, &fx);
                 cc.common.cipher_suites = vec![suite];
                 let result = tlskit_request(&Arc::new(cc), server.addr(), GET, false)
@@ -560,7 +547,7 @@ fn s_client_to_tlskit_server_suites_certs_groups_all_backends() {
                 continue;
             }
             let server = echo_server(p, &fx.server(kind).id);
-            for suite in suites_for(kind) {
+            for suite in suites12_for(kind) {
                 let extra = ["-cipher".to_string(), openssl_name(suite).to_string()];
                 let s = Session::new(&fx, &server, &extra, HELLO_QUIT, 1);
                 let result = s.check().and_then(|(sessions, report)| {

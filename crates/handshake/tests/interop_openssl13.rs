@@ -33,6 +33,7 @@ use openssl_peer::fixture::{can_sign13, can_verify13, path_arg, strs, Fixture, C
 use openssl_peer::{
     s_client, ClientRun, ConnReport, EchoServer, InteractiveClient, Matrix, SServer, STEP_TIMEOUT,
 };
+use peer::suites::suites13;
 use peer::tlskit_client::{Outcome, TlskitClient, Trace, GET};
 use peer::tlskit_server::EchoRun;
 use std::net::SocketAddr;
@@ -43,13 +44,6 @@ use tlskit_crypto::{CryptoProvider, NamedGroup, SignatureScheme};
 use tlskit_handshake::suites::{self, CipherSuite, ProtocolVersion};
 use tlskit_handshake::{ClientConfig, ServerConfig};
 use tlskit_wire::HELLO_RETRY_REQUEST_RANDOM;
-
-/// The TLS 1.3 suites (RFC 8446 §B.4).
-const SUITES13: [CipherSuite; 3] = [
-    suites::TLS13_AES_128_GCM_SHA256,
-    suites::TLS13_AES_256_GCM_SHA384,
-    suites::TLS13_CHACHA20_POLY1305_SHA256,
-];
 
 /// The groups, with their OpenSSL `-groups` names.
 const GROUPS: [(NamedGroup, &str); 3] = [
@@ -221,7 +215,7 @@ fn tls13_tlskit_client_to_s_server_suites_certs_groups_all_backends() {
                 );
                 continue;
             }
-            for (j, suite) in SUITES13.into_iter().enumerate() {
+            for (j, suite) in suites13().into_iter().enumerate() {
                 let (group, _) = GROUPS[(i + j) % GROUPS.len()];
                 let what = format!("{kind:?} {} {}", suite.name, group.name());
                 if !runs_suite(p, suite) || p.key_exchange(group).is_none() {
@@ -375,7 +369,7 @@ fn tls13_s_client_to_tlskit_server_suites_certs_groups_all_backends() {
                 continue;
             }
             let server = EchoServer::start(Arc::new(tls13_server_config(p, &fx, kind)));
-            for (j, suite) in SUITES13.into_iter().enumerate() {
+            for (j, suite) in suites13().into_iter().enumerate() {
                 let (group, group_arg) = GROUPS[(i + j) % GROUPS.len()];
                 let what = format!("{kind:?} {} {}", suite.name, group.name());
                 if !runs_suite(p, suite) || p.key_exchange(group).is_none() {

@@ -23,6 +23,7 @@ use common::{certified, client_config, require_client_auth, server_config, KeyKi
 use peer::matrix::Matrix;
 use peer::pki_files::{key_type, PkiFiles as Fixture};
 use peer::process::{path_arg as path, ProcRun};
+use peer::suites::{is_ring, GROUPS, VERSIONS};
 use peer::tlskit_client::{TlskitClient, GET};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -36,14 +37,6 @@ use tlslite_peer::{field, tlslite_client, HttpReport, HttpServer, TlsliteServer}
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(20);
 
 const CERT_KINDS: [KeyKind; 3] = [KeyKind::EcdsaP256, KeyKind::Rsa2048, KeyKind::Ed25519];
-
-const VERSIONS: [ProtocolVersion; 2] = [ProtocolVersion::Tls12, ProtocolVersion::Tls13];
-
-const GROUPS: [NamedGroup; 3] = [
-    NamedGroup::X25519,
-    NamedGroup::Secp256r1,
-    NamedGroup::Secp384r1,
-];
 
 /// `tls1.2` / `tls1.3` for `--max-ver`.
 fn max_ver(v: ProtocolVersion) -> String {
@@ -59,10 +52,6 @@ fn tlslite_version(v: ProtocolVersion) -> &'static str {
         ProtocolVersion::Tls12 => "TLS 1.2",
         _ => "TLS 1.3",
     }
-}
-
-fn is_ring(p: &dyn CryptoProvider) -> bool {
-    p.name() == "ring"
 }
 
 fn suites_for(p: &dyn CryptoProvider, kind: KeyKind) -> Vec<CipherSuite> {
