@@ -16,14 +16,13 @@ pub mod fixture;
 
 use std::io::Write;
 use std::net::SocketAddr;
-use std::ops::Deref;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::thread;
 use std::time::{Duration, Instant};
 
-pub use crate::peer::process::{listening_port, Proc, ProcRun};
+pub use crate::peer::process::{listening_port, Proc, ProcRun, ToolRun};
 pub use crate::peer::STEP_TIMEOUT;
 
 /// Finds a GnuTLS tool (`env` overrides the `PATH` lookup of `name`) and checks it runs.
@@ -103,16 +102,12 @@ impl GnutlsServer {
     }
 }
 
-/// The result of one `gnutls-cli` run.
+/// `gnutls-cli`, as a [`ToolRun`] marker.
 #[derive(Debug)]
-pub struct CliRun(pub ProcRun);
+pub enum GnutlsCli {}
 
-impl Deref for CliRun {
-    type Target = ProcRun;
-    fn deref(&self) -> &ProcRun {
-        &self.0
-    }
-}
+/// The result of one `gnutls-cli` run.
+pub type CliRun = ToolRun<GnutlsCli>;
 
 impl CliRun {
     /// The `- Description: …` lines, one per handshake, e.g.
@@ -163,5 +158,5 @@ pub fn gnutls_cli(
     }
     drop(stdin);
     let status = proc.wait_deadline(deadline.saturating_duration_since(Instant::now()));
-    CliRun(proc.run(status))
+    CliRun::new(proc.run(status))
 }

@@ -12,10 +12,9 @@
 //! Needs the test crate to declare `mod common;` and `mod peer;` next to `mod go_peer;`.
 #![allow(dead_code)]
 
-use crate::peer::process::{path_arg, Proc, ProcRun};
+use crate::peer::process::{path_arg, Proc, ToolRun};
 use crate::peer::STEP_TIMEOUT;
 use std::net::SocketAddr;
-use std::ops::Deref;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -270,16 +269,12 @@ impl GoServer {
     }
 }
 
-/// The result of one `peer client` run.
+/// `peer client`, as a [`ToolRun`] marker.
 #[derive(Debug)]
-pub struct ClientRun(pub ProcRun);
+pub enum GoClient {}
 
-impl Deref for ClientRun {
-    type Target = ProcRun;
-    fn deref(&self) -> &ProcRun {
-        &self.0
-    }
-}
+/// The result of one `peer client` run.
+pub type ClientRun = ToolRun<GoClient>;
 
 impl ClientRun {
     /// Connection `i` as the Go client saw it (its error line otherwise).
@@ -297,7 +292,7 @@ pub fn go_client(addr: SocketAddr, args: &[String], cwd: &Path, timeout: Duratio
     let what = format!("go peer client {}", all.join(" "));
     let mut proc = Proc::spawn_named(what, peer_bin(), &all, &[], cwd, Stdio::null());
     let status = proc.wait_deadline(timeout);
-    ClientRun(proc.run(status))
+    ClientRun::new(proc.run(status))
 }
 
 #[cfg(test)]

@@ -18,7 +18,6 @@ pub mod fixture;
 
 use std::io::Write;
 use std::net::SocketAddr;
-use std::ops::Deref;
 use std::path::{Path, PathBuf};
 use std::process::{ChildStdin, Command, Stdio};
 use std::sync::OnceLock;
@@ -26,7 +25,7 @@ use std::thread;
 use std::time::Duration;
 
 pub use crate::peer::matrix::{Cell, Matrix};
-pub use crate::peer::process::{Captured, Proc, ProcRun, TempDir};
+pub use crate::peer::process::{Captured, Proc, ProcRun, TempDir, ToolRun};
 pub use crate::peer::tlskit_server::{ConnReport, EchoServer};
 pub use crate::peer::STEP_TIMEOUT;
 
@@ -148,16 +147,12 @@ impl SServer {
     }
 }
 
-/// The result of one `openssl s_client` run.
+/// `openssl s_client`, as a [`ToolRun`] marker.
 #[derive(Debug)]
-pub struct ClientRun(pub ProcRun);
+pub enum SClient {}
 
-impl Deref for ClientRun {
-    type Target = ProcRun;
-    fn deref(&self) -> &ProcRun {
-        &self.0
-    }
-}
+/// The result of one `openssl s_client` run.
+pub type ClientRun = ToolRun<SClient>;
 
 impl ClientRun {
     /// The lines `New, TLSv1.2, Cipher is X` / `Reused, TLSv1.2, Cipher is X` in order.
@@ -193,7 +188,7 @@ pub fn s_client(args: &[&str], input: &[u8], cwd: &Path, timeout: Duration) -> C
     });
     let status = child.wait_deadline(timeout);
     let _ = writer.join();
-    ClientRun(child.run(status))
+    ClientRun::new(child.run(status))
 }
 
 /// An `openssl s_client` driven line by line: stdin stays open (without `-ign_eof`,
@@ -269,6 +264,6 @@ impl InteractiveClient {
     pub fn finish(mut self, timeout: Duration) -> ClientRun {
         drop(self.stdin.take());
         let status = self.child.wait_deadline(timeout);
-        ClientRun(self.child.run(status))
+        ClientRun::new(self.child.run(status))
     }
 }

@@ -4,6 +4,8 @@
 
 use super::STEP_TIMEOUT;
 use std::io::Read;
+use std::marker::PhantomData;
+use std::ops::Deref;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -286,6 +288,24 @@ impl ProcRun {
     /// Both output streams together (alerts and errors go to either).
     pub fn all_output(&self) -> String {
         format!("{}\n{}", self.stdout, self.stderr)
+    }
+}
+
+/// One finished run of client tool `T` (a marker type of its peer layer, which reads the
+/// tool's output in an `impl ToolRun<T>`); derefs to the [`ProcRun`].
+#[derive(Debug)]
+pub struct ToolRun<T>(pub ProcRun, PhantomData<T>);
+
+impl<T> ToolRun<T> {
+    pub fn new(run: ProcRun) -> Self {
+        ToolRun(run, PhantomData)
+    }
+}
+
+impl<T> Deref for ToolRun<T> {
+    type Target = ProcRun;
+    fn deref(&self) -> &ProcRun {
+        &self.0
     }
 }
 
