@@ -35,7 +35,7 @@ use gnutls_peer::{gnutls_cli, CliRun, GnutlsServer};
 use peer::matrix::Matrix;
 use peer::pki_files::missing_group;
 use peer::suites::{is_ring, matrix_suites, GROUPS, VERSIONS};
-use peer::tlskit_client::{tlskit_request, Outcome, TlskitClient, Trace, GET, HRR_RECEIVED};
+use peer::tlskit_client::{tlskit_request, Outcome, TlskitClient, Trace, GET};
 use peer::tlskit_server::{ConnReport, EchoRun, EchoServer};
 use std::io::Read;
 use std::net::SocketAddr;
@@ -264,12 +264,7 @@ fn tlskit_client_to_gnutls_serv_suites_certs_groups() {
                     let cc = Arc::new(client_for(p, &fx, v));
                     let out = tlskit_get(&cc, server.addr())?;
                     let desc = out.check(v, None, Some(group), false)?;
-                    let hrr = out.traced(HRR_RECEIVED) > 0;
-                    let want_hrr = v == ProtocolVersion::Tls13 && group != NamedGroup::X25519;
-                    if hrr != want_hrr {
-                        return Err(format!("HelloRetryRequest = {hrr}, expected {want_hrr}"));
-                    }
-                    Ok(if hrr {
+                    Ok(if out.checked_hrr(v, group)? {
                         format!("{desc} after HRR")
                     } else {
                         desc

@@ -37,7 +37,7 @@ use peer::ocsp::{ocsp_response, OcspSays};
 use peer::pki_files::{missing_group, PkiFiles, CERT_KINDS};
 use peer::process::path_arg;
 use peer::suites::{is_ring, matrix_suites, GROUPS, VERSIONS};
-use peer::tlskit_client::{Outcome, TlskitClient, HRR_RECEIVED};
+use peer::tlskit_client::{Outcome, TlskitClient};
 use peer::tlskit_server::{first_error, ConnReport, EchoServer};
 use std::sync::Arc;
 use std::time::Duration;
@@ -327,11 +327,7 @@ fn tlskit_client_to_go_server_suites_certs_groups() {
                     if x.out.group != Some(group) {
                         return Err(format!("tlskit negotiated {:?}", x.out.group_name()));
                     }
-                    let hrr = x.out.traced(HRR_RECEIVED) > 0;
-                    let want_hrr = v == ProtocolVersion::Tls13 && group != NamedGroup::X25519;
-                    if hrr != want_hrr {
-                        return Err(format!("HelloRetryRequest = {hrr}, expected {want_hrr}"));
-                    }
+                    let hrr = x.out.checked_hrr(v, group)?;
                     Ok(format!("{summary}{}", if hrr { " after HRR" } else { "" }))
                 });
             }

@@ -23,8 +23,8 @@ use common::{certified, client_config, require_client_auth, server_config, KeyKi
 use peer::matrix::Matrix;
 use peer::pki_files::{key_type, PkiFiles as Fixture};
 use peer::process::{path_arg as path, ProcRun};
-use peer::suites::{is_ring, GROUPS, VERSIONS};
-use peer::tlskit_client::{TlskitClient, GET};
+use peer::suites::{hrr_expected, is_ring, GROUPS, VERSIONS};
+use peer::tlskit_client::{TlskitClient, GET, HRR_RECEIVED};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -142,7 +142,7 @@ fn tlskit_get(config: &Arc<ClientConfig>, addr: SocketAddr) -> Result<ClientOutc
         suite: out.suite_name(),
         group: out.group_name(),
         resumed: out.resumed,
-        hrr: out.traced("Server → Client: HelloRetryRequest") > 0,
+        hrr: out.traced(HRR_RECEIVED) > 0,
     })
 }
 
@@ -236,7 +236,7 @@ fn tlskit_client_to_tlslite_server() {
             m.per_version(DIR, p.name(), &label, &VERSIONS, |v| {
                 let cc = Arc::new(client_for(p, &fx, v));
                 let (o, s) = get_checked(&cc, &server, false)?;
-                let want_hrr = v == ProtocolVersion::Tls13 && group != NamedGroup::X25519;
+                let want_hrr = hrr_expected(v, group);
                 if o.group != Some(group.name()) || o.hrr != want_hrr {
                     Err(format!("group {:?}, HelloRetryRequest {}", o.group, o.hrr))
                 } else if o.hrr {

@@ -17,6 +17,13 @@ pub const GROUPS: [NamedGroup; 3] = [
     NamedGroup::Secp384r1,
 ];
 
+/// Whether a server limited to `group` must answer a tlskit client with a
+/// HelloRetryRequest: tlskit offers the three [`GROUPS`] with one key share, X25519, so in
+/// TLS 1.3 any other group takes a second ClientHello (RFC 8446 §4.1.4).
+pub fn hrr_expected(v: ProtocolVersion, group: NamedGroup) -> bool {
+    v == ProtocolVersion::Tls13 && group != NamedGroup::X25519
+}
+
 /// Whether `p` is the ring backend, which runs every cell (the others a subset).
 pub fn is_ring(p: &dyn CryptoProvider) -> bool {
     p.name() == "ring"

@@ -59,6 +59,17 @@ impl Outcome {
         super::tlskit_server::count_lines(&self.trace, needle)
     }
 
+    /// Whether this connection to a server limited to `group` took a HelloRetryRequest;
+    /// an error unless that is what [`hrr_expected`](super::suites::hrr_expected) says.
+    pub fn checked_hrr(&self, v: ProtocolVersion, group: NamedGroup) -> Result<bool, String> {
+        let hrr = self.traced(HRR_RECEIVED) > 0;
+        let want_hrr = super::suites::hrr_expected(v, group);
+        if hrr != want_hrr {
+            return Err(format!("HelloRetryRequest = {hrr}, expected {want_hrr}"));
+        }
+        Ok(hrr)
+    }
+
     pub fn version_name(&self) -> Option<&'static str> {
         self.version.map(|v| v.name())
     }
