@@ -33,7 +33,6 @@ use common::{certified, client_config, require_client_auth, server_config, KeyKi
 use gnutls_peer::fixture::{Fixture, CERT_KINDS};
 use gnutls_peer::{gnutls_cli, CliRun, GnutlsServer};
 use peer::matrix::Matrix;
-use peer::pki_files::missing_group;
 use peer::suites::{is_ring, matrix_suites, GROUPS, VERSIONS};
 use peer::tlskit_client::{tlskit_request, Outcome, TlskitClient, Trace, GET};
 use peer::tlskit_server::{ConnReport, EchoRun, EchoServer};
@@ -259,8 +258,7 @@ fn tlskit_client_to_gnutls_serv_suites_certs_groups() {
         );
         for p in tlskit_providers::all() {
             for v in VERSIONS {
-                let what = format!("P256 cert, gnutls-serv {} only, {}", group.name(), v.name());
-                m.cell(DIR, p.name(), what, missing_group(p, group), || {
+                m.group_cell(DIR, p, "P256 cert, gnutls-serv", group, v, || {
                     let cc = Arc::new(client_for(p, &fx, v));
                     let out = tlskit_get(&cc, server.addr())?;
                     let desc = out.check(v, None, Some(group), false)?;
@@ -605,13 +603,9 @@ fn gnutls_cli_to_tlskit_server_suites_certs_groups() {
                 ProtocolVersion::Tls12 => (&rsa, "RSA"),
                 _ => (&ecdsa, "P256"),
             };
+            let limited = format!("{cert} cert, gnutls-cli");
             for group in GROUPS {
-                let what = format!(
-                    "{cert} cert, gnutls-cli {} only, {}",
-                    group.name(),
-                    v.name()
-                );
-                m.cell(DIR, p.name(), what, missing_group(p, group), || {
+                m.group_cell(DIR, p, &limited, group, v, || {
                     let s = Session::run(&fx, server, &[priority(v, None, Some(group))], 1);
                     s.check(v, None, Some(group)).map(|(_, d)| d)
                 });

@@ -34,7 +34,7 @@ use common::{certified, client_config, require_client_auth, server_config, KeyKi
 use go_peer::{go_client, hex, GoConn, GoServer};
 use peer::matrix::Matrix;
 use peer::ocsp::{ocsp_response, OcspSays};
-use peer::pki_files::{missing_group, PkiFiles, CERT_KINDS};
+use peer::pki_files::{PkiFiles, CERT_KINDS};
 use peer::process::path_arg;
 use peer::suites::{is_ring, matrix_suites, GROUPS, VERSIONS};
 use peer::tlskit_client::{Outcome, TlskitClient};
@@ -320,8 +320,7 @@ fn tlskit_client_to_go_server_suites_certs_groups() {
                 continue;
             }
             for v in VERSIONS {
-                let what = format!("P256 cert, Go {} only, {}", group.name(), v.name());
-                m.cell(DIR, p.name(), what, missing_group(p, group), || {
+                m.group_cell(DIR, p, "P256 cert, Go", group, v, || {
                     let x = tlskit_to_go(&Arc::new(client_for(p, &fx, v)), &server)?;
                     let summary = x.agree(v, None, false)?;
                     if x.out.group != Some(group) {
@@ -700,12 +699,12 @@ fn go_client_to_tlskit_server_suites_certs_groups() {
                 ProtocolVersion::Tls12 => (&rsa, "RSA"),
                 _ => (&ecdsa, "P256"),
             };
+            let limited = format!("{cert} cert, Go");
             for group in GROUPS {
                 if !is_ring(p) && group == NamedGroup::Secp256r1 {
                     continue;
                 }
-                let what = format!("{cert} cert, Go {} only, {}", group.name(), v.name());
-                m.cell(DIR, p.name(), what, missing_group(p, group), || {
+                m.group_cell(DIR, p, &limited, group, v, || {
                     let (run, reports) = go_to_tlskit(&fx, server, v, &go_curves(&[group]), 1);
                     let (summary, r) = check_go_conn(&run, &reports, 0, v, None, false)?;
                     if r.group != Some(group.name()) {

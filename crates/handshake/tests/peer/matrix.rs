@@ -2,9 +2,11 @@
 //! printed as a table with counts (visible with `--nocapture`), failing the test on any
 //! failed cell.
 
-use super::pki_files::{client_cert_kinds, missing_algorithm, missing_signer, missing_verifier};
+use super::pki_files::{
+    client_cert_kinds, missing_algorithm, missing_group, missing_signer, missing_verifier,
+};
 use crate::common::KeyKind;
-use tlskit_crypto::CryptoProvider;
+use tlskit_crypto::{CryptoProvider, NamedGroup};
 use tlskit_handshake::suites::{CipherSuite, ProtocolVersion};
 
 /// One cell of an interop matrix.
@@ -138,6 +140,22 @@ impl Matrix {
             let missing = missing_algorithm(p, suite, kind, signing);
             self.cell(direction, p.name(), what, missing, || run(suite));
         }
+    }
+
+    /// One cell of the group rows, where `limited` (the certificate and the side limited to
+    /// one group, e.g. `P256 cert, Go`) is limited to `group` in version `v`: named
+    /// `<limited> <group> only, <version>`, skipped where `p` lacks the group.
+    pub fn group_cell(
+        &mut self,
+        direction: &'static str,
+        p: &dyn CryptoProvider,
+        limited: &str,
+        group: NamedGroup,
+        v: ProtocolVersion,
+        run: impl FnOnce() -> Result<String, String>,
+    ) {
+        let what = format!("{limited} {} only, {}", group.name(), v.name());
+        self.cell(direction, p.name(), what, missing_group(p, group), run);
     }
 
     /// One cell per client-certificate type of `p` ([`client_cert_kinds`]) in version `v`,
