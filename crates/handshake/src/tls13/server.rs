@@ -341,7 +341,8 @@ pub(crate) fn handle_client_hello(
                 .collect::<Vec<_>>(),
         );
     }
-    if let Some((cert, scheme)) = &cert {
+    // Full handshake: Certificate, then the CertificateVerify content to sign.
+    let signing = if let Some((cert, scheme)) = &cert {
         // RFC 8446 §4.4.2.1: the OCSP staple rides in the leaf's entry, when asked for.
         let staple_ext: Vec<Extension<'_>> = cert
             .ocsp
@@ -375,36 +376,10 @@ pub(crate) fn handle_client_hello(
         let range = core.queue_handshake(&msg)?;
         transcript.add_message(core.flight_bytes(range));
         let content = certificate_verify_message(Side::Server, transcript.current().as_bytes());
-        let key = cert.key.clone();
-        let scheme = *scheme;
-        let flight = Flight13 {
-            config,
-            suite,
-            group,
-            transcript,
-            handshake_secret,
-            server_hs,
-            client_hs,
-            client_random,
-            server_name,
-            requested,
-        };
-        let resume = move |core: &mut Core, signature: Vec<u8>| {
-            flight.finish(core, Some((scheme, signature)))
-        };
-        if flight_config_defers(core) {
-            return Ok(crate::state::AwaitingSignature::boxed(
-                crate::state::SignatureRequest {
-                    scheme,
-                    message: content,
-                    key,
-                },
-                Box::new(resume),
-            ));
-        }
-        let signature = key.sign(scheme, &content)?;
-        return resume(core, signature);
-    }
+        Some((cert.key.clone(), *scheme, content))
+    } else {
+        None
+    };
     let flight = Flight13 {
         config,
         suite,
@@ -417,7 +392,23 @@ pub(crate) fn handle_client_hello(
         server_name,
         requested,
     };
-    flight.finish(core, None)
+    let Some((key, scheme, content)) = signing else {
+        return flight.finish(core, None);
+    };
+    let resume =
+        move |core: &mut Core, signature: Vec<u8>| flight.finish(core, Some((scheme, signature)));
+    if flight_config_defers(core) {
+        return Ok(crate::state::AwaitingSignature::boxed(
+            crate::state::SignatureRequest {
+                scheme,
+                message: content,
+                key,
+            },
+            Box::new(resume),
+        ));
+    }
+    let signature = key.sign(scheme, &content)?;
+    resume(core, signature)
 }
 
 /// Whether this server defers its handshake signature to the application.
