@@ -91,15 +91,7 @@ fn read_file(path: &str) -> Result<Vec<u8>, String> {
 }
 
 fn build_config(opts: &Options) -> Result<Arc<ClientConfig>, String> {
-    let provider = match &opts.backend {
-        Some(name) => tlskit_providers::by_name(name).ok_or_else(|| {
-            format!(
-                "unknown backend {name:?}; compiled in: {}",
-                tlskit_providers::NAMES.join(", ")
-            )
-        })?,
-        None => tlskit_providers::default_provider().ok_or("no crypto backend compiled in")?,
-    };
+    let provider = tlskit_providers::by_name_or_default(opts.backend.as_deref())?;
     let verifier = WebPkiServerVerifier::from_pem(&read_file(&opts.ca)?, provider)
         .map_err(|e| format!("{}: {e}", opts.ca))?;
     let mut config = ClientConfig::new(provider, Arc::new(verifier));

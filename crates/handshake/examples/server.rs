@@ -92,15 +92,7 @@ fn read_file(path: &str) -> Result<Vec<u8>, String> {
 }
 
 fn build_config(opts: &Options) -> Result<Arc<ServerConfig>, String> {
-    let provider = match &opts.backend {
-        Some(name) => tlskit_providers::by_name(name).ok_or_else(|| {
-            format!(
-                "unknown backend {name:?}; compiled in: {}",
-                tlskit_providers::NAMES.join(", ")
-            )
-        })?,
-        None => tlskit_providers::default_provider().ok_or("no crypto backend compiled in")?,
-    };
+    let provider = tlskit_providers::by_name_or_default(opts.backend.as_deref())?;
     let mut certified =
         CertifiedKey::from_pem(provider, &read_file(&opts.cert)?, &read_file(&opts.key)?)
             .map_err(|e| format!("server certificate: {e}"))?;

@@ -47,6 +47,21 @@ pub fn default_provider() -> Option<&'static dyn CryptoProvider> {
     NAMES.first().and_then(|n| by_name(n))
 }
 
+/// Resolves an optional command-line `--backend NAME`: that backend, or
+/// [`default_provider`] when none was given; an unknown name is an error listing the
+/// compiled-in ones.
+pub fn by_name_or_default(name: Option<&str>) -> Result<&'static dyn CryptoProvider, String> {
+    match name {
+        Some(name) => by_name(name).ok_or_else(|| {
+            format!(
+                "unknown backend {name:?}; compiled in: {}",
+                NAMES.join(", ")
+            )
+        }),
+        None => default_provider().ok_or_else(|| "no crypto backend compiled in".to_string()),
+    }
+}
+
 /// Resolves a command-line backend choice: a name, or `"all"` for every backend.
 pub fn select(choice: &str) -> Result<Vec<&'static dyn CryptoProvider>, String> {
     if choice == "all" {
@@ -72,6 +87,11 @@ mod tests {
         assert!(by_name("nope").is_none());
         assert_eq!(all().len(), NAMES.len());
         assert!(select("bogus").is_err());
+        assert!(by_name_or_default(Some("bogus")).is_err());
+        assert_eq!(
+            by_name_or_default(None).map(|p| p.name()),
+            default_provider().map(|p| p.name()).ok_or_else(String::new)
+        );
         assert_eq!(select("all").map(|v| v.len()), Ok(NAMES.len()));
     }
 }
