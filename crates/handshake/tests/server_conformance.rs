@@ -608,3 +608,93 @@ fn alpn_rules() {
         );
     }
 }
+
+/// The random of a HelloRetryRequest (RFC 8446 §4.1.3).
+const HRR_RANDOM_PREFIX: [u8; 4] = [0xcf, 0x21, 0xad, 0x74];
+
+/// Sends `first` (which must draw a HelloRetryRequest), then `second`; returns the answer
+/// to the second ClientHello.
+fn after_retry(first: &Hello, second: &Hello) -> Answer {
+    let pki = Pki::new();
+    let config = Arc::new(server_config(provider(), &pki.server(KeyKind::EcdsaP256)));
+    let mut server = ServerConnection::new(config).expect("server");
+    server
+        .read_tls(&mut &hello_record(first)[..])
+        .expect("read");
+    server.process_new_packets().expect("first ClientHello");
+    let mut hrr = Vec::new();
+    while server.wants_write() {
+        server.write_tls(&mut hrr).expect("write");
+    }
+    // record header (5), handshake header (4), legacy_version (2), then the random.
+    assert_eq!(
+        hrr.get(11..15),
+        Some(&HRR_RANDOM_PREFIX[..]),
+        "a HelloRetryRequest"
+    );
+    let mut rest = &hello_record(second)[..];
+    let mut failed = false;
+    while !rest.is_empty() && !failed {
+        match server.read_tls(&mut rest) {
+            Ok(0) | Err(_) => break,
+            Ok(_) => failed = server.process_new_packets().is_err(),
+        }
+    }
+    let mut out = Vec::new();
+    while server.wants_write() {
+        if server.write_tls(&mut out).is_err() {
+            break;
+        }
+    }
+    match out.as_slice() {
+        [ALERT, _, _, 0, 2, 2, description, ..] => {
+            assert!(failed, "alert without failure");
+            Answer::Alert(*description)
+        }
+        [HANDSHAKE, _, _, _, _, 2, _, _, _, body @ ..] => Answer::ServerHello {
+            version: find_selected_version(body).unwrap_or(0),
+        },
+        [] => Answer::Nothing,
+        other => panic!("unexpected output {:02x?}", &other[..other.len().min(16)]),
+    }
+}
+
+#[test]
+fn hello_retry_request_rules() {
+    // Only a P-256 share, X25519 preferred by the server: HelloRetryRequest for X25519.
+    let p256 = provider()
+        .key_exchange(NamedGroup::Secp256r1)
+        .expect("p256")
+        .start()
+        .expect("keygen");
+    let first = Hello::tls13().with(
+        KEY_SHARE,
+        key_shares(&[key_share_entry(0x0017, p256.public_key())]),
+    );
+    // RFC 8446 §4.1.2: the second hello carries the requested share and nothing else new.
+    let good = first.clone().with(
+        KEY_SHARE,
+        key_shares(&[key_share_entry(0x001d, &x25519_public())]),
+    );
+    assert_eq!(after_retry(&first, &good), TLS13);
+    // Still no X25519 share (RFC 8446 §4.2.8): illegal_parameter.
+    assert_eq!(
+        after_retry(&first, &first),
+        Answer::Alert(ILLEGAL_PARAMETER)
+    );
+    // The suite the HelloRetryRequest chose is no longer offered (RFC 8446 §4.1.4).
+    let dropped_suite = good.clone().suites(&[0x1302, 0x1303]);
+    assert_eq!(
+        after_retry(&first, &dropped_suite),
+        Answer::Alert(ILLEGAL_PARAMETER)
+    );
+    // A second hello that no longer offers TLS 1.3.
+    let downgraded = Hello::tls12();
+    assert!(
+        matches!(
+            after_retry(&first, &downgraded),
+            Answer::Alert(ILLEGAL_PARAMETER | PROTOCOL_VERSION | UNEXPECTED_MESSAGE)
+        ),
+        "a TLS 1.2 hello after HelloRetryRequest"
+    );
+}
