@@ -113,6 +113,11 @@ pub struct LoadArgs {
     /// Give up on a connection after this many seconds (not counting --hold).
     #[arg(long, default_value_t = 30.0)]
     pub timeout: f64,
+    /// Pin each worker thread to its own CPU: in-process server threads to CPUs 0, 1, …,
+    /// client threads to the CPUs after them (wrapping around when there are more threads
+    /// than CPUs), so a scaling sweep on a many-core machine keeps the two sides apart.
+    #[arg(long)]
+    pub pin_threads: bool,
     /// Verify every server certificate chain in full. By default the client remembers
     /// chains it verified (tlskit's verified-chain cache: exact chain and name, bounded,
     /// expiring with the certificates), so reconnects to the same server skip the chain's

@@ -76,6 +76,9 @@ pub struct LoadConfig {
     pub trace: bool,
     /// `--label`.
     pub label: Option<String>,
+    /// `--pin-threads`: server workers on CPUs 0.., client workers on the CPUs after them.
+    #[serde(default)]
+    pub pin_threads: bool,
 }
 
 impl LoadConfig {
@@ -155,6 +158,7 @@ impl LoadConfig {
             tls: args.tls_options(),
             trace: args.trace,
             label: args.label.clone(),
+            pin_threads: args.pin_threads,
         })
     }
 
@@ -267,12 +271,21 @@ pub fn run_with_interrupt(
             stops.iter().for_each(StopHandle::stop);
             format!("spawning a worker thread: {e}")
         };
-        for (worker, stop) in server_workers {
+        let server_count = server_workers.len();
+        let pin = |cpu: usize| {
+            if config.pin_threads {
+                sys::pin_current_thread(cpu);
+            }
+        };
+        for (i, (worker, stop)) in server_workers.into_iter().enumerate() {
             stop_handles.push(stop);
             let (factory, server_plan, gate) = (factory.as_ref(), &server_plan, &gate);
             let spawned = std::thread::Builder::new()
                 .name("tlsbench-server".into())
-                .spawn_scoped(scope, move || worker.run(server_plan, factory, Some(gate)));
+                .spawn_scoped(scope, move || {
+                    pin(i);
+                    worker.run(server_plan, factory, Some(gate))
+                });
             server_handles.push(spawned.map_err(|e| abort(&stop_handles, e))?);
         }
         let mut client_handles = Vec::new();
@@ -288,7 +301,10 @@ pub fn run_with_interrupt(
             };
             let spawned = std::thread::Builder::new()
                 .name("tlsbench-client".into())
-                .spawn_scoped(scope, move || worker.run());
+                .spawn_scoped(scope, move || {
+                    pin(server_count + i);
+                    worker.run()
+                });
             client_handles.push(spawned.map_err(|e| abort(&stop_handles, e))?);
         }
         let mut rss = sys::RssProbe::open();

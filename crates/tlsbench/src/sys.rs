@@ -212,6 +212,33 @@ pub fn listen(addr: SocketAddr) -> Result<TcpListener, String> {
     Ok(listener)
 }
 
+/// Pins the calling thread to CPU `index` modulo the CPUs this process may use (its
+/// affinity mask at the time of the call). A failure is reported on stderr and the thread
+/// runs unpinned: pinning is a measurement aid, never a reason to stop.
+pub fn pin_current_thread(index: usize) {
+    use nix::sched::{sched_getaffinity, sched_setaffinity, CpuSet};
+    use nix::unistd::Pid;
+    let allowed: Vec<usize> = match sched_getaffinity(Pid::from_raw(0)) {
+        Ok(set) => (0..CpuSet::count())
+            .filter(|&c| set.is_set(c).unwrap_or(false))
+            .collect(),
+        Err(e) => {
+            eprintln!("tlsbench: cannot read the CPU affinity ({e}); thread not pinned");
+            return;
+        }
+    };
+    let Some(&cpu) = allowed.get(index % allowed.len().max(1)) else {
+        return;
+    };
+    let mut one = CpuSet::new();
+    if let Err(e) = one
+        .set(cpu)
+        .and_then(|()| sched_setaffinity(Pid::from_raw(0), &one))
+    {
+        eprintln!("tlsbench: cannot pin a thread to CPU {cpu} ({e}); thread not pinned");
+    }
+}
+
 /// Converts seconds from the command line into a `Duration`, refusing negative, NaN and
 /// absurd values instead of panicking.
 pub fn seconds(s: f64) -> Result<Duration, String> {
@@ -221,6 +248,30 @@ pub fn seconds(s: f64) -> Result<Duration, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pinned_thread_runs_on_one_allowed_cpu() {
+        use nix::sched::{sched_getaffinity, CpuSet};
+        use nix::unistd::Pid;
+        let allowed = sched_getaffinity(Pid::from_raw(0)).expect("affinity");
+        let first = (0..CpuSet::count())
+            .find(|&c| allowed.is_set(c).unwrap_or(false))
+            .expect("some CPU");
+        let count = (0..CpuSet::count())
+            .filter(|&c| allowed.is_set(c).unwrap_or(false))
+            .count();
+        // Index `count` wraps around to the first allowed CPU.
+        let pinned = std::thread::spawn(move || {
+            pin_current_thread(count);
+            sched_getaffinity(Pid::from_raw(0)).expect("affinity")
+        })
+        .join()
+        .expect("thread");
+        let set: Vec<usize> = (0..CpuSet::count())
+            .filter(|&c| pinned.is_set(c).unwrap_or(false))
+            .collect();
+        assert_eq!(set, vec![first]);
+    }
 
     #[test]
     fn proc_stat_cpu_survives_odd_command_names() {
